@@ -1,0 +1,445 @@
+/*
+ * The shared region: one file per instance (hugetlbfs in production, tmpfs
+ * allowed for tests), mapped by every ipsecgw process at its own address.
+ *
+ * Rules (see docs/architecture.md):
+ *  - No pointers: tables are arrays of fixed-size records addressed by index.
+ *  - One writer per field group, named above each struct.
+ *  - Configuration records carry a seqlock (struct shm_rec_hdr); readers never
+ *    lock, they copy the record and retry if the sequence moved or was odd.
+ *  - The config service applies every change through the journal
+ *    (shm/journal.h) so a crash never leaves a half-written record visible.
+ *
+ * Error convention: constructors return a pointer or NULL (with a message in
+ * the caller's buffer); control functions return 0 or -errno.
+ */
+#ifndef IPSECGW_SHM_REGION_H
+#define IPSECGW_SHM_REGION_H
+
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SHM_MAGIC 0x31574753434e5049ull /* "IPNCSGW1" little-endian */
+#define SHM_ABI_VERSION 1u
+
+/* Capacities. Part of the layout hash: changing one changes the ABI. */
+#define SHM_MAX_IFC 256
+#define SHM_MAX_ADDR 1024
+#define SHM_MAX_ROUTE 8192
+#define SHM_MAX_NEIGH 1024   /* static neighbors (config) */
+#define SHM_MAX_LNEIGH 4096  /* learned neighbors (dataplane) */
+#define SHM_MAX_SA 16384
+#define SHM_MAX_SPD 256
+#define SHM_MAX_POLICY 16384
+#define SHM_MAX_TUNNEL 1024
+#define SHM_MAX_PROFILE 64
+#define SHM_MAX_WORKERS 4
+#define SHM_MAX_SA_IN 4       /* inbound SAs per tunnel (make-before-break) */
+#define SHM_REPLAY_MAX 4096   /* bits */
+
+#define SHM_NAME_MAX 32
+#define SHM_DEVARGS_MAX 128
+#define SHM_PATH_MAX 256
+#define SHM_IKE_DATA_MAX 256
+#define SHM_CRYPTO_KEY_MAX 32
+#define SHM_INTEG_KEY_MAX 64
+
+/* Address families as stored in records. */
+enum { SHM_AF_NONE = 0, SHM_AF_INET = 4, SHM_AF_INET6 = 6 };
+
+/* Numeric values equal the API enums in proto/ipsecgw.proto. */
+enum shm_crypto_alg {
+	SHM_CRYPTO_NONE = 0,
+	SHM_CRYPTO_AES_CBC_128, SHM_CRYPTO_AES_CBC_192, SHM_CRYPTO_AES_CBC_256,
+	SHM_CRYPTO_AES_CTR_128, SHM_CRYPTO_AES_CTR_192, SHM_CRYPTO_AES_CTR_256,
+	SHM_CRYPTO_AES_GCM_128, SHM_CRYPTO_AES_GCM_192, SHM_CRYPTO_AES_GCM_256,
+	SHM_CRYPTO_DES_CBC, SHM_CRYPTO_3DES_CBC,
+	SHM_CRYPTO_N
+};
+enum shm_integ_alg {
+	SHM_INTEG_NONE = 0, SHM_INTEG_MD5_96, SHM_INTEG_SHA1_96, SHM_INTEG_SHA_256_96,
+	SHM_INTEG_SHA_256_128, SHM_INTEG_SHA_384_192, SHM_INTEG_SHA_512_256,
+	SHM_INTEG_N
+};
+enum shm_ifc_kind { SHM_IFC_PORT = 0, SHM_IFC_LOOPBACK = 1, SHM_IFC_IPSEC = 2 };
+enum shm_policy_action { SHM_POL_BYPASS = 0, SHM_POL_DISCARD = 1, SHM_POL_PROTECT = 2 };
+enum shm_dir { SHM_DIR_IN = 0, SHM_DIR_OUT = 1 };
+
+/* Every configuration record starts with this. `seq` is the seqlock: odd
+ * while the config service writes the record. `in_use` is protected by it. */
+struct shm_rec_hdr {
+	_Atomic uint32_t seq;
+	uint32_t in_use;
+};
+
+/* ---- configuration tables; writer: config service ---------------------- */
+
+struct shm_ifc {
+	struct shm_rec_hdr h;
+	char name[SHM_NAME_MAX];
+	uint8_t kind;           /* enum shm_ifc_kind */
+	uint8_t admin_up;
+	uint8_t has_spd;
+	uint8_t has_mac;
+	uint32_t instance;      /* N of loopN / ipsecN; port ordinal for ports */
+	int32_t unnumbered;     /* index of the interface lent its address, -1 none */
+	uint32_t spd_id;
+	uint32_t mtu;
+	uint8_t mac[6];
+	uint8_t pad[2];
+	char devargs[SHM_DEVARGS_MAX]; /* ports only: PCI address or vdev spec */
+};
+
+struct shm_addr {
+	struct shm_rec_hdr h;
+	int32_t ifc;
+	uint8_t af;
+	uint8_t plen;
+	uint8_t pad[2];
+	uint8_t addr[16];
+};
+
+struct shm_route {
+	struct shm_rec_hdr h;
+	uint8_t af;
+	uint8_t plen;
+	uint8_t has_via;
+	uint8_t pad;
+	int32_t ifc;            /* -1: resolve through the FIB */
+	uint8_t prefix[16];
+	uint8_t via[16];
+};
+
+struct shm_neigh {          /* static neighbors */
+	struct shm_rec_hdr h;
+	int32_t ifc;
+	uint8_t af;
+	uint8_t mac[6];
+	uint8_t pad;
+	uint8_t ip[16];
+};
+
+#define SHM_SA_TUNNEL (1u << 0)
+#define SHM_SA_TUNNEL_V6 (1u << 1)
+#define SHM_SA_UDP_ENCAP (1u << 2)
+#define SHM_SA_ESN (1u << 3)
+#define SHM_SA_ANTI_REPLAY (1u << 4)
+
+struct shm_sa {             /* SAD control record */
+	struct shm_rec_hdr h;
+	uint32_t sa_id;
+	uint32_t spi;
+	uint8_t crypto_alg;     /* enum shm_crypto_alg */
+	uint8_t integ_alg;      /* enum shm_integ_alg */
+	uint8_t crypto_key_len; /* bytes, without salt */
+	uint8_t integ_key_len;
+	uint32_t flags;         /* SHM_SA_* */
+	uint32_t salt;          /* CTR/GCM nonce salt, network order bytes */
+	uint32_t replay_window; /* bits */
+	uint16_t udp_src_port;
+	uint16_t udp_dst_port;
+	uint32_t key_gen;       /* bumped by every key update */
+	uint64_t create_gen;    /* region generation at creation: runtime resets when it changes */
+	uint8_t tunnel_src[16];
+	uint8_t tunnel_dst[16];
+	uint8_t crypto_key[SHM_CRYPTO_KEY_MAX];
+	uint8_t integ_key[SHM_INTEG_KEY_MAX];
+};
+
+struct shm_spd {
+	struct shm_rec_hdr h;
+	uint32_t spd_id;
+	uint32_t pad;
+};
+
+struct shm_policy {
+	struct shm_rec_hdr h;
+	uint32_t spd_id;
+	uint8_t dir;            /* enum shm_dir */
+	uint8_t af;
+	uint8_t action;         /* enum shm_policy_action */
+	uint8_t has_protocol;
+	uint8_t protocol;
+	uint8_t pad[3];
+	int32_t priority;
+	uint32_t sa_id;
+	uint16_t lport_start, lport_end;
+	uint16_t rport_start, rport_end;
+	uint8_t laddr_start[16], laddr_end[16];
+	uint8_t raddr_start[16], raddr_end[16];
+};
+
+struct shm_tunnel {
+	struct shm_rec_hdr h;
+	uint32_t instance;      /* ipsecN */
+	int32_t ifc;            /* its interface record */
+	uint8_t has_sa_out;
+	uint8_t n_sa_in;
+	uint8_t pad[2];
+	uint32_t sa_out;
+	uint32_t sa_in[SHM_MAX_SA_IN];
+};
+
+struct shm_ike_ts {
+	uint8_t set;
+	uint8_t af;
+	uint8_t protocol;
+	uint8_t pad;
+	uint16_t port_start, port_end;
+	uint8_t start[16], end[16];
+};
+
+struct shm_ike_transforms {
+	uint8_t set;
+	uint8_t encr;           /* IANA IKEv2 ENCR id */
+	uint8_t integ;          /* IANA IKEv2 INTEG id */
+	uint8_t dh_group;       /* IANA DH group */
+	uint16_t key_bits;
+	uint16_t pad;
+};
+
+struct shm_profile {        /* IKEv2 profile */
+	struct shm_rec_hdr h;
+	char name[SHM_NAME_MAX * 2];
+	uint8_t auth_method;    /* 0 none, 1 rsa-sig, 2 shared-key-mic */
+	uint8_t auth_hex;
+	uint8_t local_id_type, remote_id_type;
+	uint16_t auth_len, local_id_len, remote_id_len;
+	uint8_t resp_af;
+	uint8_t pad;
+	uint8_t auth_data[SHM_IKE_DATA_MAX];
+	char cert_file[SHM_PATH_MAX];
+	uint8_t local_id[SHM_IKE_DATA_MAX];
+	uint8_t remote_id[SHM_IKE_DATA_MAX];
+	struct shm_ike_ts local_ts, remote_ts;
+	char resp_ifc[SHM_NAME_MAX];
+	uint8_t resp_addr[16];
+	struct shm_ike_transforms ike, esp;
+	uint64_t lifetime, max_data;
+	uint32_t jitter, handover;
+	uint8_t lifetime_set;
+	uint8_t pad2[7];
+};
+
+struct shm_global {
+	struct shm_rec_hdr h;
+	char ikev2_local_key[SHM_PATH_MAX];
+};
+
+/* ---- runtime tables; writer: dataplane ---------------------------------- */
+
+struct shm_ifc_rt {
+	_Atomic uint32_t seq;
+	uint8_t link_up;
+	uint8_t mac[6];
+	uint8_t pad;
+	uint16_t port_id;       /* DPDK port, UINT16_MAX none */
+	uint16_t pad2;
+};
+
+struct shm_lneigh {         /* learned neighbor */
+	struct shm_rec_hdr h;
+	int32_t ifc;
+	uint8_t af;
+	uint8_t mac[6];
+	uint8_t pad;
+	uint8_t ip[16];
+	uint64_t updated_ns;    /* CLOCK_MONOTONIC of the last confirmation */
+};
+
+/* One per SA. Outbound and inbound halves sit on separate cache lines. A
+ * dataplane that finds owner_gen != shm_sa.create_gen resets the record:
+ * that SA id was deleted and added again. */
+struct shm_sa_rt {
+	alignas(64) _Atomic uint64_t seq_out;  /* last sequence number sent */
+	uint64_t owner_gen;
+	uint32_t flags;                        /* SHM_SA_RT_* */
+	alignas(64) _Atomic uint32_t in_seqlock;
+	uint32_t pad;
+	uint64_t in_top;                       /* highest authenticated sequence number */
+	uint64_t in_bitmap[SHM_REPLAY_MAX / 64];
+};
+#define SHM_SA_RT_CYCLED (1u << 0)
+
+/* ---- counters; writer: dataplane (one block per worker) ---------------- */
+
+/* Drop reasons: one X-macro list. Name, then the text `show error` prints. */
+#define SHM_FOREACH_DROP(_) \
+	_(RUNT, "runt frame") \
+	_(UNKNOWN_ETHERTYPE, "unknown ethertype") \
+	_(IP4_BAD_HEADER, "ip4 bad header") \
+	_(IP4_BAD_CHECKSUM, "ip4 bad checksum") \
+	_(IP4_BAD_LENGTH, "ip4 length larger than frame") \
+	_(IP6_BAD_HEADER, "ip6 bad header") \
+	_(TTL_EXPIRED, "ttl expired") \
+	_(NO_ROUTE, "no route") \
+	_(NEIGH_QUEUE_FULL, "neighbor queue full") \
+	_(MTU_EXCEEDED, "mtu exceeded") \
+	_(IFC_DOWN, "interface down") \
+	_(PUNT_QUEUE_FULL, "punt queue full") \
+	_(NO_SA, "no sa for spi") \
+	_(REPLAY, "replay") \
+	_(INTEGRITY, "integrity check failed") \
+	_(DECRYPT, "decryption failed") \
+	_(BAD_PADDING, "bad padding") \
+	_(SEQ_CYCLED, "sequence number cycled") \
+	_(POLICY_MISMATCH, "policy mismatch") \
+	_(POLICY_DISCARD, "policy discard") \
+	_(TX_FULL, "tx queue full")
+
+enum shm_drop {
+#define _SHM_DROP_ENUM(n, s) SHM_DROP_##n,
+	SHM_FOREACH_DROP(_SHM_DROP_ENUM)
+#undef _SHM_DROP_ENUM
+	SHM_DROP_N
+};
+
+struct shm_counter {
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+struct shm_ifc_counters {
+	uint64_t rx_packets, rx_bytes;
+	uint64_t tx_packets, tx_bytes;
+	uint64_t drops;
+	uint64_t punts;
+	uint64_t pad[2];
+};
+
+struct shm_counters {
+	struct shm_counter sa[SHM_MAX_SA];
+	struct shm_counter policy[SHM_MAX_POLICY];
+	struct shm_ifc_counters ifc[SHM_MAX_IFC];
+	uint64_t drop[SHM_DROP_N];
+};
+
+/* ---- processes; each field group written by the process it names -------- */
+enum shm_proc_id { SHM_PROC_CONFIG, SHM_PROC_DATAPLANE, SHM_PROC_IKEV2, SHM_PROC_STATS, SHM_PROC_N };
+struct shm_proc {
+	_Atomic int32_t pid;
+	_Atomic uint32_t ready;
+	_Atomic uint64_t started_ns;    /* CLOCK_REALTIME */
+	_Atomic uint64_t restarts;
+};
+
+/* ---- the journal; writer: config service --------------------------------- */
+#define SHM_JOURNAL_MAX 4
+#define SHM_JOURNAL_IMAGE_MAX 1536
+enum shm_journal_state { SHM_J_EMPTY = 0, SHM_J_COMMITTED = 1 };
+struct shm_journal {
+	_Atomic uint32_t state;
+	uint32_t n;
+	uint64_t generation;            /* generation once applied */
+	struct {
+		uint32_t table;
+		uint32_t index;
+		uint8_t image[SHM_JOURNAL_IMAGE_MAX];
+	} ent[SHM_JOURNAL_MAX];
+};
+
+/* ---- tables ----------------------------------------------------------- */
+enum shm_table {
+	SHM_T_IFC, SHM_T_ADDR, SHM_T_ROUTE, SHM_T_NEIGH, SHM_T_SA, SHM_T_SPD,
+	SHM_T_POLICY, SHM_T_TUNNEL, SHM_T_PROFILE, SHM_T_GLOBAL,
+	/* runtime and counters (not journaled) */
+	SHM_T_IFC_RT, SHM_T_LNEIGH, SHM_T_SA_RT, SHM_T_COUNTERS, SHM_T_BASELINE,
+	SHM_T_N
+};
+#define SHM_T_CONFIG_N SHM_T_IFC_RT /* tables below this are config records */
+
+struct shm_table_desc {
+	uint64_t offset;                /* from the start of the region */
+	uint32_t rec_size;
+	uint32_t capacity;
+};
+
+struct shm_header {
+	uint64_t magic;
+	uint32_t abi_version;
+	uint32_t layout_hash;
+	uint64_t size;
+	char instance[SHM_NAME_MAX];
+	_Atomic uint64_t generation;    /* writer: config; bumped after every commit */
+	_Atomic uint64_t counters_cleared_gen; /* writer: config */
+	struct shm_table_desc tables[SHM_T_N];
+	struct shm_proc procs[SHM_PROC_N];
+	struct shm_journal journal;     /* writer: config */
+};
+
+_Static_assert(sizeof(struct shm_rec_hdr) == 8, "record header");
+_Static_assert(sizeof(struct shm_ifc) == 196, "shm_ifc");
+_Static_assert(sizeof(struct shm_addr) == 32, "shm_addr");
+_Static_assert(sizeof(struct shm_route) == 48, "shm_route");
+_Static_assert(sizeof(struct shm_neigh) == 36, "shm_neigh");
+_Static_assert(sizeof(struct shm_sa) == 176, "shm_sa");
+_Static_assert(sizeof(struct shm_policy) == 100, "shm_policy");
+_Static_assert(sizeof(struct shm_sa_rt) == 640, "shm_sa_rt");
+_Static_assert(sizeof(struct shm_tunnel) == 40, "shm_tunnel");
+_Static_assert(sizeof(struct shm_profile) <= SHM_JOURNAL_IMAGE_MAX, "profile fits the journal");
+
+/* A mapped region, private to each process. */
+struct shm_region {
+	struct shm_header *hdr;
+	uint8_t *base;
+	size_t size;
+	int fd;
+	int owner;                      /* 1 if this process created it */
+};
+
+/* The layout hash this binary was built with. */
+uint32_t shm_layout_hash(void);
+/* Total region size for this build. */
+size_t shm_region_size(void);
+
+/* Region file path for an instance: $IPSECGW_SHM_DIR (default /dev/hugepages)
+ * + "/ipsecgw-" + instance. Returns 0 or -ENAMETOOLONG. */
+int shm_region_path(const char *instance, char *buf, size_t len);
+
+/* Create (or reopen after a restart) the region. An existing region of this
+ * layout is reused as it is; one of another layout is refused unless
+ * `reset` is set. Returns 0 or -errno with a reason in err. */
+int shm_region_create(struct shm_region *r, const char *instance, int reset,
+		      char *err, size_t errlen);
+/* Attach to an existing region. Refuses a magic, ABI, layout or size
+ * mismatch with a message that says which and both values. */
+int shm_region_attach(struct shm_region *r, const char *instance, int writable,
+		      char *err, size_t errlen);
+/* Validate a header against this build. 0 or -EPROTO with a message. */
+int shm_header_check(const struct shm_header *h, size_t mapped, char *err, size_t errlen);
+void shm_region_detach(struct shm_region *r);
+
+static inline void *shm_table_base(const struct shm_region *r, enum shm_table t)
+{
+	return r->base + r->hdr->tables[t].offset;
+}
+static inline void *shm_rec(const struct shm_region *r, enum shm_table t, uint32_t i)
+{
+	return r->base + r->hdr->tables[t].offset + (size_t)i * r->hdr->tables[t].rec_size;
+}
+static inline uint32_t shm_capacity(const struct shm_region *r, enum shm_table t)
+{
+	return r->hdr->tables[t].capacity;
+}
+static inline struct shm_counters *shm_counters(const struct shm_region *r, unsigned worker)
+{
+	return shm_rec(r, SHM_T_COUNTERS, worker);
+}
+
+/* Seqlock read of one record of `size` bytes into dst. Never blocks the
+ * writer; retries while a write is in progress. Returns dst's in_use. */
+int shm_rec_read(const void *rec, void *dst, size_t size);
+/* Seqlock write of a whole record image (the image's seq field is ignored). */
+void shm_rec_write(void *rec, const void *img, size_t size);
+
+/* Reader-side: sum of counters over workers, less the cleared baseline. */
+void shm_sum_sa(const struct shm_region *r, uint32_t i, struct shm_counter *out);
+void shm_sum_policy(const struct shm_region *r, uint32_t i, struct shm_counter *out);
+void shm_sum_ifc(const struct shm_region *r, uint32_t i, struct shm_ifc_counters *out);
+uint64_t shm_sum_drop(const struct shm_region *r, enum shm_drop d);
+const char *shm_drop_name(enum shm_drop d);   /* "NO_ROUTE" style */
+const char *shm_drop_text(enum shm_drop d);   /* "no route" style */
+
+#endif
