@@ -1,0 +1,391 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "grammar.h"
+#include "instance.h"
+#include "pbjson.h"
+#include "show.h"
+
+const char ctl_exit_help[] =
+	"Exit status:\n"
+	"  0  success\n"
+	"  1  other error (a file that cannot be read, out of memory)\n"
+	"  2  usage error: bad option, or a command that does not parse\n"
+	"  3  rejected by the config service (the error code name and message are printed)\n"
+	"  4  config service unreachable: its socket is missing or it did not answer in time\n";
+
+static void ctl_errf(struct ctl *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void ctl_errf(struct ctl *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(c->err, "ipsecctl: %s", c->where);
+	va_start(ap, fmt);
+	vfprintf(c->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', c->err);
+}
+
+void ctl_init(struct ctl *c, const char *instance)
+{
+	memset(c, 0, sizeof(*c));
+	c->instance = instance;
+	c->timeout_ms = 5000;
+	c->out = stdout;
+	c->err = stderr;
+}
+
+void ctl_fini(struct ctl *c)
+{
+	if (c->connected)
+		gw_client_close(&c->client);
+	c->connected = false;
+}
+
+static void ctl_emit(void *ctx, const char *text)
+{
+	fprintf(ctx, "%s\n", text);
+}
+
+static void ctl_print_json(struct ctl *c, json_t *j)
+{
+	if (!j)
+		return;
+	json_dumpf(j, c->out, JSON_INDENT(2));
+	fputc('\n', c->out);
+	json_decref(j);
+}
+
+static void ctl_print_request(struct ctl *c, const gw_env *req)
+{
+	json_t *j = pbjson_request(&req->base, c->keys ? PBJSON_KEYS : 0);
+
+	if (c->json) {
+		ctl_print_json(c, j);
+	} else if (j) {
+		pbjson_text(c->out, j, 0);
+		json_decref(j);
+	}
+}
+
+static int ctl_connect(struct ctl *c)
+{
+	char path[256];
+	int rc;
+
+	if (c->connected)
+		return 0;
+	if (gw_socket_path(c->instance, "config", path, sizeof(path)) < 0) {
+		ctl_errf(c, "instance '%s': runtime directory path too long", c->instance);
+		return CTL_UNREACHABLE;
+	}
+	rc = gw_client_open(&c->client, c->instance, c->timeout_ms);
+	if (rc == -ENOENT) {
+		ctl_errf(c, "instance '%s' is not running: no config socket %s", c->instance, path);
+		return CTL_UNREACHABLE;
+	}
+	if (rc < 0) {
+		ctl_errf(c, "instance '%s': cannot connect to %s: %s", c->instance, path, strerror(-rc));
+		return CTL_UNREACHABLE;
+	}
+	c->connected = true;
+	return 0;
+}
+
+/* Send REQ; on success *rep is the reply envelope (caller frees). */
+static int ctl_call(struct ctl *c, gw_env *req, gw_env **rep)
+{
+	char path[256] = "";
+	int rc = ctl_connect(c);
+
+	*rep = NULL;
+	if (rc)
+		return rc;
+	*rep = gw_client_call(&c->client, req, &rc);
+	if (*rep)
+		return 0;
+	gw_socket_path(c->instance, "config", path, sizeof(path));
+	if (rc == -ETIMEDOUT || rc == -EAGAIN)
+		ctl_errf(c, "instance '%s' did not answer within %d ms (%s)", c->instance, c->timeout_ms, path);
+	else
+		ctl_errf(c, "instance '%s': %s (%s)", c->instance, strerror(-rc), path);
+	/* a reply may still be on its way: start afresh next time */
+	ctl_fini(c);
+	return CTL_UNREACHABLE;
+}
+
+static int ctl_rejected(struct ctl *c, const Ipsecgw__V1__Reply *r)
+{
+	const ProtobufCEnumValue *ev = protobuf_c_enum_descriptor_get_value(&ipsecgw__v1__error_code__descriptor, r->code);
+
+	ctl_errf(c, "%s: %s", ev ? ev->name : "ERROR",
+		 r->message ? r->message : r->field ? r->field : "request rejected");
+	return CTL_REJECTED;
+}
+
+static int ctl_request(struct ctl *c, gw_env *req)
+{
+	gw_env *rep;
+	int rc;
+
+	if (c->dry_run) {
+		ctl_print_request(c, req);
+		return CTL_OK;
+	}
+	if ((rc = ctl_call(c, req, &rep)))
+		return rc;
+	if (rep->reply->code != IPSECGW__V1__ERROR_CODE__OK)
+		rc = ctl_rejected(c, rep->reply);
+	else if (rep->reply->created_name)
+		fprintf(c->out, "%s\n", rep->reply->created_name);
+	msg_free(rep);
+	return rc;
+}
+
+/* Dumps come in pages (Reply.next_cursor). The merged reply is a shallow
+ * copy of the first page whose repeated fields are arrays of its own,
+ * borrowing the items of every page; ctl_pages_free releases it all. */
+struct ctl_pages {
+	gw_env *page[64];
+	int n;
+	Ipsecgw__V1__Reply *merged;
+};
+
+static void ctl_pages_free(struct ctl_pages *p)
+{
+	const ProtobufCMessageDescriptor *d = &ipsecgw__v1__reply__descriptor;
+
+	if (p->merged) {
+		for (unsigned i = 0; i < d->n_fields; i++)
+			if (d->fields[i].label == PROTOBUF_C_LABEL_REPEATED)
+				free(*(void **)((char *)p->merged + d->fields[i].offset));
+		free(p->merged);
+	}
+	for (int i = 0; i < p->n; i++)
+		msg_free(p->page[i]);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Append the repeated items of R to the merged reply: 0 or -1 (no memory). */
+static int ctl_pages_add(struct ctl_pages *p, const Ipsecgw__V1__Reply *r)
+{
+	const ProtobufCMessageDescriptor *d = &ipsecgw__v1__reply__descriptor;
+	bool first = !p->merged;
+
+	if (first) {
+		if (!(p->merged = malloc(sizeof(*p->merged))))
+			return -1;
+		memcpy(p->merged, r, sizeof(*r));
+	}
+	for (unsigned i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *fd = &d->fields[i];
+		size_t *n, add;
+		void ***arr, **grown;
+		void *const *items;
+
+		if (fd->label != PROTOBUF_C_LABEL_REPEATED)
+			continue;
+		n = (size_t *)((char *)p->merged + fd->quantifier_offset);
+		arr = (void ***)((char *)p->merged + fd->offset);
+		add = *(const size_t *)((const char *)r + fd->quantifier_offset);
+		items = *(void *const *const *)((const char *)r + fd->offset);
+		if (first)
+			*n = 0, *arr = NULL;
+		if (add == 0)
+			continue;
+		/* only message lists are dumped in pages; scalars would not be pointers */
+		if (fd->type != PROTOBUF_C_TYPE_MESSAGE && fd->type != PROTOBUF_C_TYPE_STRING)
+			continue;
+		if (!(grown = realloc(*arr, (*n + add) * sizeof(void *))))
+			return -1;
+		memcpy(grown + *n, items, add * sizeof(void *));
+		*arr = grown;
+		*n += add;
+	}
+	return 0;
+}
+
+/* Run dump WHAT of show S through all its pages into P. */
+static int ctl_dump(struct ctl *c, const struct cli_show *s, int what, struct ctl_pages *p)
+{
+	for (int attempt = 0; attempt < 3; attempt++) {
+		uint32_t cursor = 0;
+		bool more = true;
+
+		while (more) {
+			Ipsecgw__V1__Envelope env = IPSECGW__V1__ENVELOPE__INIT;
+			Ipsecgw__V1__Dump dump = IPSECGW__V1__DUMP__INIT;
+			const Ipsecgw__V1__Reply *r;
+			int rc;
+
+			show_dump_request(s, what, c->keys, &dump);
+			if (cursor)
+				dump.has_cursor = 1, dump.cursor = cursor;
+			env.body_case = IPSECGW__V1__ENVELOPE__BODY_DUMP;
+			env.dump = &dump;
+			if (c->dry_run) {
+				ctl_print_request(c, &env);
+				return CTL_OK;
+			}
+			if (p->n == (int)(sizeof(p->page) / sizeof(p->page[0]))) {
+				ctl_errf(c, "a dump of more than %d pages", p->n);
+				return CTL_ERROR;
+			}
+			if ((rc = ctl_call(c, &env, &p->page[p->n])))
+				return rc;
+			r = p->page[p->n++]->reply;
+			if (r->code != IPSECGW__V1__ERROR_CODE__OK)
+				return ctl_rejected(c, r);
+			if (p->merged && p->merged->generation != r->generation)
+				break; /* changed under us: start again */
+			if (ctl_pages_add(p, r) < 0) {
+				ctl_errf(c, "out of memory");
+				return CTL_ERROR;
+			}
+			more = r->has_next_cursor && r->next_cursor;
+			cursor = more ? r->next_cursor : 0;
+		}
+		if (!more)
+			return CTL_OK;
+		ctl_pages_free(p);
+	}
+	ctl_errf(c, "the configuration kept changing during the dump; try again");
+	return CTL_ERROR;
+}
+
+static int ctl_show(struct ctl *c, const struct cli_show *s)
+{
+	unsigned mask = show_dumps(s->view);
+	struct ctl_pages pages[SHOW_NDUMP];
+	struct show_data d = { .r = { NULL } };
+	char err[200];
+	int rc = CTL_OK;
+
+	if (mask == 0 && !c->dry_run) {
+		ctl_errf(c, "this show needs the IKE daemon's state, which the API does not carry yet");
+		return CTL_REJECTED;
+	}
+	memset(pages, 0, sizeof(pages));
+	for (int w = 0; w < SHOW_NDUMP && rc == CTL_OK; w++) {
+		if (!(mask & (1u << w)))
+			continue;
+		rc = ctl_dump(c, s, w, &pages[w]);
+		d.r[w] = pages[w].merged;
+	}
+	if (rc == CTL_OK && !c->dry_run) {
+		if (show_check(s, &d, err, sizeof(err)) < 0) {
+			ctl_errf(c, "NOT_FOUND: %s", err);
+			rc = CTL_REJECTED;
+		} else if (c->json) {
+			ctl_print_json(c, show_json(s, &d, c->keys));
+		} else {
+			show_text(c->out, s, &d, c->keys);
+		}
+	}
+	for (int w = 0; w < SHOW_NDUMP; w++)
+		ctl_pages_free(&pages[w]);
+	return rc;
+}
+
+static int ctl_help(struct ctl *c, const struct cli_line *l)
+{
+	if (l->complete) {
+		if (grammar_complete(l->arg, ctl_emit, c->out) == 0) {
+			ctl_errf(c, "nothing can follow '%s'", l->arg);
+			return CTL_USAGE;
+		}
+		return CTL_OK;
+	}
+	if (grammar_help(l->arg, ctl_emit, c->out) == 0) {
+		ctl_errf(c, "no command starts with '%s'", l->arg);
+		return CTL_USAGE;
+	}
+	if (!l->arg[0])
+		fprintf(c->out, "\n'help WORDS' shows the commands that start with WORDS; in interactive mode\n"
+				"'?' lists what may follow the words typed so far.\n");
+	return CTL_OK;
+}
+
+static int ctl_ping(struct ctl *c, const struct cli_ping *p)
+{
+	(void)p;
+	if (c->dry_run) {
+		fprintf(c->out, "ping (no request: needs the dataplane)\n");
+		return CTL_OK;
+	}
+	ctl_errf(c, "ping needs the dataplane (not yet available)");
+	return CTL_REJECTED;
+}
+
+int ctl_line(struct ctl *c, const char *line, bool *quit)
+{
+	struct cli_line l;
+	char err[512];
+	int rc = CTL_OK;
+
+	if (grammar_parse(line, &l, err, sizeof(err)) < 0) {
+		ctl_errf(c, "%s", err);
+		return CTL_USAGE;
+	}
+	switch (l.kind) {
+	case CLI_EMPTY: break;
+	case CLI_QUIT: *quit = true; break;
+	case CLI_HELP: rc = ctl_help(c, &l); break;
+	case CLI_EXEC: rc = ctl_file(c, l.arg); break;
+	case CLI_PING: rc = ctl_ping(c, &l.ping); break;
+	case CLI_REQUEST: rc = ctl_request(c, l.req); break;
+	case CLI_SHOW: rc = ctl_show(c, &l.show); break;
+	}
+	grammar_line_free(&l);
+	fflush(c->out);
+	return rc;
+}
+
+int ctl_stream(struct ctl *c, FILE *in, const char *name)
+{
+	char saved[sizeof(c->where)];
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned lineno = 0;
+	int rc = CTL_OK;
+	bool quit = false;
+
+	memcpy(saved, c->where, sizeof(saved));
+	while (!quit && getline(&line, &cap, in) >= 0) {
+		lineno++;
+		snprintf(c->where, sizeof(c->where), "%s:%u: ", name, lineno);
+		rc = ctl_line(c, line, &quit);
+		if (rc != CTL_OK)
+			break;
+	}
+	if (line)
+		explicit_bzero(line, cap);
+	free(line);
+	memcpy(c->where, saved, sizeof(saved));
+	return rc;
+}
+
+int ctl_file(struct ctl *c, const char *path)
+{
+	FILE *f;
+	int rc;
+
+	if (c->depth >= CTL_MAX_DEPTH) {
+		ctl_errf(c, "exec: nested more than %d deep at '%s'", CTL_MAX_DEPTH, path);
+		return CTL_ERROR;
+	}
+	f = fopen(path, "r");
+	if (!f) {
+		ctl_errf(c, "cannot open '%s': %s", path, strerror(errno));
+		return CTL_ERROR;
+	}
+	c->depth++;
+	rc = ctl_stream(c, f, path);
+	c->depth--;
+	fclose(f);
+	return rc;
+}
