@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,6 +8,7 @@
 #include "grammar.h"
 #include "instance.h"
 #include "pbjson.h"
+#include "req.h"
 #include "show.h"
 
 const char ctl_exit_help[] =
@@ -345,9 +347,72 @@ int ctl_line(struct ctl *c, const char *line, bool *quit)
 	return rc;
 }
 
+/* Configuration lines of a file go to the service in batches (one round
+ * trip for up to CTL_BATCH_MAX lines); the service applies them in order
+ * and stops at the first it rejects, so the file still stops at its first
+ * error, reported with that line's FILE:LINE. Any other line (show, ping,
+ * exec, ...) and a parse error first flush the lines before it. */
+#define CTL_BATCH_MAX 64
+
+struct ctl_batch {
+	gw_env *req[CTL_BATCH_MAX];  /* adopted */
+	unsigned line[CTL_BATCH_MAX];
+	unsigned n;
+};
+
+static void ctl_batch_clear(struct ctl_batch *b)
+{
+	for (unsigned i = 0; i < b->n; i++)
+		req_free(b->req[i]);
+	b->n = 0;
+}
+
+static int ctl_batch_flush(struct ctl *c, struct ctl_batch *b, const char *name)
+{
+	Ipsecgw__V1__Batch batch = IPSECGW__V1__BATCH__INIT;
+	gw_env env = IPSECGW__V1__ENVELOPE__INIT, *rep;
+	const Ipsecgw__V1__Reply *r;
+	int rc;
+
+	if (b->n == 0)
+		return CTL_OK;
+	for (unsigned i = 0; i < b->n; i++) {
+		b->req[i]->api_version = GW_API_VERSION;
+		b->req[i]->request_id = i + 1;
+	}
+	batch.n_requests = b->n;
+	batch.requests = b->req;
+	env.body_case = IPSECGW__V1__ENVELOPE__BODY_BATCH;
+	env.batch = &batch;
+	snprintf(c->where, sizeof(c->where), "%s:%u-%u: ", name, b->line[0], b->line[b->n - 1]);
+	rc = ctl_call(c, &env, &rep);
+	if (rc) {
+		ctl_batch_clear(b);
+		return rc;
+	}
+	r = rep->reply;
+	for (size_t i = 0; i < r->n_results && i < b->n; i++) {
+		const Ipsecgw__V1__Reply *ri = r->results[i];
+
+		snprintf(c->where, sizeof(c->where), "%s:%u: ", name, b->line[i]);
+		if (ri->code != IPSECGW__V1__ERROR_CODE__OK) {
+			rc = ctl_rejected(c, ri);
+			break;
+		}
+		if (ri->created_name)
+			fprintf(c->out, "%s\n", ri->created_name);
+	}
+	if (!rc && r->code != IPSECGW__V1__ERROR_CODE__OK)
+		rc = ctl_rejected(c, r); /* the batch itself was refused */
+	msg_free(rep);
+	ctl_batch_clear(b);
+	return rc;
+}
+
 int ctl_stream(struct ctl *c, FILE *in, const char *name)
 {
-	char saved[sizeof(c->where)];
+	char saved[sizeof(c->where)], err[512];
+	struct ctl_batch b = { .n = 0 };
 	char *line = NULL;
 	size_t cap = 0;
 	unsigned lineno = 0;
@@ -356,12 +421,34 @@ int ctl_stream(struct ctl *c, FILE *in, const char *name)
 
 	memcpy(saved, c->where, sizeof(saved));
 	while (!quit && getline(&line, &cap, in) >= 0) {
+		struct cli_line l;
+
 		lineno++;
+		if (!c->dry_run) {
+			int parsed = grammar_parse(line, &l, err, sizeof(err)) == 0;
+
+			if (parsed && l.kind == CLI_REQUEST) {
+				b.req[b.n] = l.req;
+				b.line[b.n++] = lineno;
+				l.req = NULL;
+				grammar_line_free(&l);
+				if (b.n == CTL_BATCH_MAX && (rc = ctl_batch_flush(c, &b, name)) != CTL_OK)
+					break;
+				continue;
+			}
+			if (parsed)
+				grammar_line_free(&l);
+			if ((rc = ctl_batch_flush(c, &b, name)) != CTL_OK)
+				break;
+		}
 		snprintf(c->where, sizeof(c->where), "%s:%u: ", name, lineno);
 		rc = ctl_line(c, line, &quit);
 		if (rc != CTL_OK)
 			break;
 	}
+	if (rc == CTL_OK)
+		rc = ctl_batch_flush(c, &b, name);
+	ctl_batch_clear(&b);
 	if (line)
 		explicit_bzero(line, cap);
 	free(line);

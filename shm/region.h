@@ -226,6 +226,9 @@ struct shm_profile {        /* IKEv2 profile */
 struct shm_global {
 	struct shm_rec_hdr h;
 	char ikev2_local_key[SHM_PATH_MAX];
+	uint64_t startup_gen;   /* config service's startup file on this region: 0 = not
+				 * run yet, UINT64_MAX = being applied (a start that died
+				 * there), else the generation at which it finished */
 };
 
 /* ---- runtime tables; writer: dataplane ---------------------------------- */
@@ -287,7 +290,22 @@ struct shm_sa_rt {
 	_(SEQ_CYCLED, "sequence number cycled") \
 	_(POLICY_MISMATCH, "policy mismatch") \
 	_(POLICY_DISCARD, "policy discard") \
-	_(TX_FULL, "tx queue full")
+	_(TX_FULL, "tx queue full") \
+	_(L2_NOT_FOR_US, "destination mac not ours") \
+	_(MCAST, "multicast or broadcast not handled") \
+	_(MARTIAN, "martian address") \
+	_(IP6_BAD_LENGTH, "ip6 length larger than frame") \
+	_(ARP_BAD, "arp malformed") \
+	_(NEIGH_NOT_FOR_US, "arp or nd for another address") \
+	_(ND_BAD, "nd malformed") \
+	_(ICMP_BAD, "icmp malformed or bad checksum") \
+	_(UDP_BAD, "udp malformed") \
+	_(LOCAL_UNHANDLED, "local protocol not handled") \
+	_(LOCAL_FRAGMENT, "fragment to local address") \
+	_(NEIGH_UNRESOLVED, "neighbor not resolved") \
+	_(PUNT_NO_LISTENER, "ike daemon not listening") \
+	_(NATT_KEEPALIVE, "nat-t keepalive") \
+	_(NO_BUFFER, "no buffer")
 
 enum shm_drop {
 #define _SHM_DROP_ENUM(n, s) SHM_DROP_##n,
@@ -325,6 +343,128 @@ struct shm_proc {
 	_Atomic uint64_t restarts;
 };
 
+/* ---- IKE SAs and IKE counters; writer: ikev2 ------------------------------
+ * ipsecgw-ikev2 persists every IKE SA it holds, with the keys it needs to go
+ * on (SK_d, SK_a*, SK_e*, SK_p*), its message IDs and its child SAs (the SAD
+ * ids and the tunnel that carry them), so a restart of the IKE daemon (even
+ * kill -9) neither drops the tunnels nor renegotiates: the new process reads
+ * the table and continues each SA. Exchanges in flight are not persisted
+ * (docs/ikev2.md). Records use the seqlock of struct shm_rec_hdr; the IKE
+ * daemon is their only writer. Like the SAD, the table holds key material:
+ * the region is root/ipsecgw-only. */
+#define SHM_MAX_IKE_SA 12288
+#define SHM_IKE_CHILD_MAX 4
+#define SHM_IKE_NONCE_MAX 64    /* nonces kept for `show ikev2 sa -k` (longer: cut) */
+#define SHM_IKE_ID_MAX 128      /* identities kept for display (longer: cut) */
+#define SHM_IKE_KEY_MAX 64
+
+enum shm_ike_state {
+	SHM_IKE_ESTABLISHED = 1, SHM_IKE_REKEYING = 2, SHM_IKE_DELETING = 3
+};
+
+#define SHM_IKE_F_INITIATOR (1u << 0)   /* we are the original initiator */
+#define SHM_IKE_F_NAT_LOCAL (1u << 1)   /* we are behind a NAT */
+#define SHM_IKE_F_NAT_REMOTE (1u << 2)  /* the peer is behind a NAT */
+#define SHM_IKE_F_NATT (1u << 3)        /* IKE moved to the NAT-T port (non-ESP marker) */
+#define SHM_IKE_F_REQ_OUT (1u << 4)     /* a request with msgid tx_next - 1 was in flight */
+
+#define SHM_IKE_CHILD_F_INITIATOR (1u << 0) /* we initiated this child (its spi_in is spi_i) */
+#define SHM_IKE_CHILD_F_ESN (1u << 1)
+#define SHM_IKE_CHILD_F_UDP_ENCAP (1u << 2)
+#define SHM_IKE_CHILD_F_OUT_ACTIVE (1u << 3) /* the tunnel sends on its outbound SA */
+
+enum shm_ike_child_state {
+	SHM_IKE_CHILD_INSTALLED = 1, SHM_IKE_CHILD_REKEYING = 2, SHM_IKE_CHILD_REKEYED = 3
+};
+
+struct shm_ike_child {
+	uint32_t spi_in, spi_out;       /* host order */
+	uint32_t sa_in, sa_out;         /* SAD ids */
+	uint32_t tunnel;                /* ipsecN instance, UINT32_MAX none */
+	uint32_t successor;             /* spi_in of the child that replaced it (rekey), 0 none */
+	uint8_t in_use;
+	uint8_t state;                  /* enum shm_ike_child_state */
+	uint8_t flags;                  /* SHM_IKE_CHILD_F_* */
+	uint8_t encr, integ;            /* IANA IKEv2 ids */
+	uint8_t dh_group;               /* PFS group of its last exchange, 0 none */
+	uint16_t key_bits;
+	struct shm_ike_ts ts_local, ts_remote;
+	uint64_t created_s;             /* CLOCK_REALTIME seconds */
+	uint64_t rekey_s, expire_s;     /* CLOCK_REALTIME seconds, 0 never */
+};
+
+struct shm_ike_sa {
+	struct shm_rec_hdr h;
+	uint8_t spi_i[8], spi_r[8];
+	uint8_t state;                  /* enum shm_ike_state */
+	uint8_t af;                     /* SHM_AF_* of the addresses */
+	uint8_t flags;                  /* SHM_IKE_F_* */
+	uint8_t pad;
+	uint16_t local_port, remote_port;
+	uint8_t local[16], remote[16];
+	char profile[SHM_NAME_MAX * 2];
+	uint8_t encr, integ, prf, dh_group;  /* IANA IKEv2 ids */
+	uint16_t key_bits;
+	uint8_t id_i_type, id_r_type;
+	uint16_t id_i_len, id_r_len;    /* real lengths (stored: at most SHM_IKE_ID_MAX) */
+	uint16_t ni_len, nr_len;        /* real lengths (stored: at most SHM_IKE_NONCE_MAX) */
+	uint32_t tx_next, rx_next;      /* next request msgid to send / to accept */
+	uint16_t prf_len, a_len, e_len; /* key lengths */
+	uint16_t pad2;
+	uint64_t created_s, rekey_s, expire_s; /* CLOCK_REALTIME seconds, 0 never */
+	uint8_t sk_d[SHM_IKE_KEY_MAX], sk_pi[SHM_IKE_KEY_MAX], sk_pr[SHM_IKE_KEY_MAX];
+	uint8_t sk_ai[SHM_IKE_KEY_MAX], sk_ar[SHM_IKE_KEY_MAX];
+	uint8_t sk_ei[40], sk_er[40];   /* AEAD: key then salt */
+	uint8_t ni[SHM_IKE_NONCE_MAX], nr[SHM_IKE_NONCE_MAX];
+	uint8_t id_i[SHM_IKE_ID_MAX], id_r[SHM_IKE_ID_MAX];
+	struct shm_ike_child child[SHM_IKE_CHILD_MAX];
+};
+
+/* Failure reasons the IKE daemon counts: one X-macro list, name then text. */
+#define SHM_FOREACH_IKE_FAIL(_) \
+	_(MALFORMED, "malformed message") \
+	_(NO_SA, "no IKE SA for the SPIs") \
+	_(INTEGRITY, "integrity check failed") \
+	_(MSG_ID, "message id outside the window") \
+	_(UNEXPECTED, "response to no request") \
+	_(NO_PROPOSAL, "no proposal chosen") \
+	_(INVALID_KE, "invalid KE payload") \
+	_(NO_PROFILE, "no matching profile") \
+	_(AUTH, "authentication failed") \
+	_(TS, "traffic selectors unacceptable") \
+	_(TIMEOUT, "peer not responding") \
+	_(INSTALL, "SA installation failed") \
+	_(PEER_ERROR, "error notify from the peer") \
+	_(TEMPORARY, "temporary failure") \
+	_(RESOURCES, "out of resources")
+
+enum shm_ike_fail {
+#define _SHM_IKE_FAIL_ENUM(n, s) SHM_IKE_FAIL_##n,
+	SHM_FOREACH_IKE_FAIL(_SHM_IKE_FAIL_ENUM)
+#undef _SHM_IKE_FAIL_ENUM
+	SHM_IKE_FAIL_N
+};
+
+/* Per exchange type: IKE_SA_INIT, IKE_AUTH, CREATE_CHILD_SA, INFORMATIONAL. */
+#define SHM_IKE_EXCH_N 4
+struct shm_ike_exch_counters {
+	uint64_t req_tx, req_rx, resp_tx, resp_rx;
+};
+
+/* Monotonic counters (64-bit aligned, single writer: read without a lock)
+ * and gauges. */
+struct shm_ike_counters {
+	struct shm_ike_exch_counters exch[SHM_IKE_EXCH_N];
+	uint64_t retransmits;           /* requests sent again after a timeout */
+	uint64_t resp_retransmits;      /* cached responses sent to a repeated request */
+	uint64_t dropped;               /* messages dropped (any reason) */
+	uint64_t fail[SHM_IKE_FAIL_N];
+	uint64_t ike_up, ike_down, ike_rekeys;
+	uint64_t child_up, child_down, child_rekeys;
+	uint64_t dpd_sent, keepalives_sent;
+	uint64_t ike_sas, half_open, child_sas; /* gauges: current numbers */
+};
+
 /* ---- the journal; writer: config service --------------------------------- */
 #define SHM_JOURNAL_MAX 4
 #define SHM_JOURNAL_IMAGE_MAX 1536
@@ -346,6 +486,8 @@ enum shm_table {
 	SHM_T_POLICY, SHM_T_TUNNEL, SHM_T_PROFILE, SHM_T_GLOBAL,
 	/* runtime and counters (not journaled) */
 	SHM_T_IFC_RT, SHM_T_LNEIGH, SHM_T_SA_RT, SHM_T_COUNTERS, SHM_T_BASELINE,
+	/* writer: ikev2 (not journaled) */
+	SHM_T_IKE_SA, SHM_T_IKE_COUNTERS,
 	SHM_T_N
 };
 #define SHM_T_CONFIG_N SHM_T_IFC_RT /* tables below this are config records */
@@ -379,6 +521,9 @@ _Static_assert(sizeof(struct shm_policy) == 100, "shm_policy");
 _Static_assert(sizeof(struct shm_sa_rt) == 640, "shm_sa_rt");
 _Static_assert(sizeof(struct shm_tunnel) == 40, "shm_tunnel");
 _Static_assert(sizeof(struct shm_profile) <= SHM_JOURNAL_IMAGE_MAX, "profile fits the journal");
+_Static_assert(sizeof(struct shm_ike_child) == 136, "shm_ike_child");
+_Static_assert(sizeof(struct shm_ike_sa) == 1512, "shm_ike_sa");
+_Static_assert(sizeof(struct shm_ike_counters) % 8 == 0, "shm_ike_counters");
 
 /* A mapped region, private to each process. */
 struct shm_region {

@@ -181,6 +181,8 @@ def main():
         rc, so, se = ctl(env, "--instance", "clia", "-f", bad)
         check(rc == 2 and f"{bad}:2: ipsec spd add: expected 'spd' value, got 'sixty'" in se,
               "-f: a parse error names FILE:LINE", f"rc {rc}: {se}")
+        rc, so, se = ctl(env, "--instance", "clia", "show", "ipsec", "spd", "60")
+        check(rc == 0, "-f: the lines before a parse error are applied", f"rc {rc}: {so}{se}")
         # exit 4: no service, or no answer
         rc, so, se = ctl(env, "--instance", "nosuch", "show", "ipsec")
         check(rc == 4 and "'nosuch'" in se and "nosuch/config.sock" in se, "exit 4 without a service",
