@@ -138,6 +138,10 @@ static int sa_algs(cfg_reply *rep, const Ipsecgw__V1__SaSpec *s, unsigned *ca, u
 	if (*ca == SHM_CRYPTO_NONE && *ia == SHM_INTEG_NONE)
 		return cfg_reply_fail(rep, E(INVALID_ARGUMENT), "integ_alg",
 				      "crypto-alg none needs an integrity algorithm");
+	if (*ca != SHM_CRYPTO_NONE && !crypto_algs[*ca].aead && *ia == SHM_INTEG_NONE)
+		return cfg_reply_fail(rep, E(INVALID_ARGUMENT), "integ_alg",
+				      "%s needs an integrity algorithm: ESP encryption without "
+				      "integrity is not allowed (RFC 8221 section 5)", crypto_algs[*ca].name);
 	if (crypto_algs[*ca].aead && *ia != SHM_INTEG_NONE)
 		return cfg_reply_fail(rep, E(INVALID_ARGUMENT), "integ_alg",
 				      "%s is an AEAD cipher and needs integ-alg none, got %s",

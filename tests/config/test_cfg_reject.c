@@ -267,6 +267,10 @@ static void cases_sa(struct cfg *c)
 	       "sha-512-256 needs a key of 16 to 64 bytes (64 recommended), got 100");
 	REJECT(r_sa(20, 2000, CA(AES_GCM_128), 16, IA(INTEG_NONE), 4, NULL), INVALID_ARGUMENT, "integ_key",
 	       "integ-alg none takes no key");
+	REJECT(r_sa(20, 2000, CA(AES_CBC_128), 16, IA(INTEG_NONE), 0, NULL), INVALID_ARGUMENT, "integ_alg",
+	       "aes-cbc-128 needs an integrity algorithm: ESP encryption without integrity is not allowed");
+	REJECT(r_sa(20, 2000, CA(AES_CTR_256), 36, IA(INTEG_NONE), 0, NULL), INVALID_ARGUMENT, "integ_alg",
+	       "aes-ctr-256 needs an integrity algorithm");
 	REJECT(r_sa(20, 2000, CA(CRYPTO_NONE), 0, IA(INTEG_NONE), 0, NULL), INVALID_ARGUMENT, "integ_alg",
 	       "crypto-alg none needs an integrity algorithm");
 	REJECT(r_sa(20, 2000, CA(AES_GCM_256), 32, IA(SHA1_96), 20, NULL), INVALID_ARGUMENT, "integ_alg",
