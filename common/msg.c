@@ -20,6 +20,8 @@ int msg_send(void *sock, const gw_env *env, int flags)
 	ipsecgw__v1__envelope__pack(env, buf);
 	if (zmq_send(sock, buf, len, flags) < 0)
 		rc = -zmq_errno();
+	/* Requests carry keys (SaAdd, SaSetKey, IKE auth data): wipe the copy. */
+	explicit_bzero(buf, len);
 	if (buf != stackbuf)
 		free(buf);
 	return rc;

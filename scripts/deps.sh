@@ -9,6 +9,7 @@ PKGS=(
   libssl-dev libuv1-dev libipsec-mb-dev
   libedit-dev libmicrohttpd-dev libjansson-dev libsystemd-dev systemd
   iproute2 iputils-ping procps curl bc python3 python3-scapy python3-cryptography tmux
+  strongswan-charon strongswan-swanctl libcharon-extra-plugins
 )
 missing=()
 for p in "${PKGS[@]}"; do

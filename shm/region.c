@@ -34,6 +34,8 @@ static const struct layout_entry layout[SHM_T_N] = {
 	[SHM_T_SA_RT] = { sizeof(struct shm_sa_rt), SHM_MAX_SA },
 	[SHM_T_COUNTERS] = { sizeof(struct shm_counters), SHM_MAX_WORKERS },
 	[SHM_T_BASELINE] = { sizeof(struct shm_counters), 1 },
+	[SHM_T_IKE_SA] = { sizeof(struct shm_ike_sa), SHM_MAX_IKE_SA },
+	[SHM_T_IKE_COUNTERS] = { sizeof(struct shm_ike_counters), 1 },
 };
 
 static void layout_compute(struct shm_table_desc *t, uint64_t *total)

@@ -1,4 +1,4 @@
-/* ipsecgw-ikev2 skeleton: region attach, process entry, readiness. */
+/* ipsecgw-ikev2: options, region, engine, transports, control sockets, timers. */
 #include "ikev2d.h"
 
 #include <errno.h>
@@ -6,24 +6,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <systemd/sd-daemon.h>
 
+#include "ikev2_ctl.h"
+#include "ikev2_install.h"
+#include "ikev2_profile.h"
+#include "ikev2_transport.h"
 #include "instance.h"
 #include "log.h"
 #include "proc.h"
 #include "region.h"
 
 struct ikev2d {
-	uv_timer_t retry;
 	uv_loop_t *loop;
+	uv_timer_t retry;               /* region attach */
+	uv_timer_t tick;                /* the engine's next deadline */
+	uv_timer_t settle;              /* ready after the event subscription settled */
+	int closing;
+	struct ikev2d_opts o;
 	char instance[SHM_NAME_MAX];
 	struct shm_region r;
-	int attached;
-	int registered;
-	uint64_t deadline_ms;           /* loop time; 0 = none */
-	char why[256];                  /* last reason the region was not attached */
+	int attached, registered, transport_open;
+	uint64_t deadline_ms;           /* attach deadline, loop time; 0 = none */
+	char why[256];
+	struct ikev2_engine *e;
+	struct ikev2_env env;
+	struct ikev2_install_api inst;
+	struct ikev2_udp udp;
+	struct ikev2_punt punt;
+	struct ikev2_ctl *ctl;
 	ikev2d_failed_fn *failed;
 	void *arg;
 };
@@ -31,13 +46,40 @@ struct ikev2d {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ipsecgw-ikev2 [--instance NAME] [--attach-timeout SECONDS] "
-		"[--log-level N]\n"
+		"usage: ipsecgw-ikev2 [--instance NAME] [--attach-timeout SECONDS] [--log-level N]\n"
+		"                     [--udp [--listen ADDR]... [--port N]] [--natt-port N]\n"
+		"                     [--liveness SECONDS] [--liveness-action clear|restart]\n"
+		"                     [--retransmit MS] [--retransmit-tries N]\n"
+		"                     [--ike-lifetime SECONDS] [--child-lifetime SECONDS] [--jitter PERCENT]\n"
 		"  --instance NAME           gateway instance (default \"%s\")\n"
-		"  --attach-timeout SECONDS  wait this long for the shared region, 0 = forever\n"
-		"                            (default %u)\n"
-		"  --log-level N             syslog level 3 (errors) .. 7 (debug), default 6\n",
+		"  --attach-timeout SECONDS  wait this long for the shared region, 0 = forever (default %u)\n"
+		"  --log-level N             syslog level 3 (errors) .. 7 (debug), default 6\n"
+		"  --udp                     IKE over UDP sockets of this host instead of the dataplane's\n"
+		"                            punt/inject channel (standalone use, tests)\n"
+		"  --listen ADDR             with --udp: an address to bind (one IPv4, one IPv6;\n"
+		"                            default 0.0.0.0 and ::)\n"
+		"  --port N, --natt-port N   IKE and NAT-T ports (default 500, 4500)\n"
+		"  --liveness SECONDS        idle time before a liveness check, 0 off (default 30)\n"
+		"  --liveness-action A       when the peer is dead: clear (default) or restart\n"
+		"  --retransmit MS           first retransmission timeout, doubled each time (default 2000)\n"
+		"  --retransmit-tries N      retransmissions before the peer is dead (default 5)\n"
+		"  --ike-lifetime SECONDS    IKE SA rekey time (default 14400)\n"
+		"  --child-lifetime SECONDS  child SA lifetime without a profile sa-lifetime (default 3600)\n"
+		"  --jitter PERCENT          rekey jitter without a profile jitter (default 10)\n",
 		GW_DEFAULT_INSTANCE, IKEV2D_ATTACH_TIMEOUT_S);
+}
+
+static int num(const char *opt, const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	if (*end || !*s || errno || *out > max || s[0] == '-') {
+		fprintf(stderr, "ipsecgw-ikev2: %s wants 0..%lu\n", opt, max);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int ikev2d_opts_parse(struct ikev2d_opts *o, int argc, char **argv)
@@ -46,28 +88,38 @@ int ikev2d_opts_parse(struct ikev2d_opts *o, int argc, char **argv)
 		{ "instance", required_argument, NULL, 'i' },
 		{ "attach-timeout", required_argument, NULL, 't' },
 		{ "log-level", required_argument, NULL, 'v' },
+		{ "udp", no_argument, NULL, 'u' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "natt-port", required_argument, NULL, 'n' },
+		{ "liveness", required_argument, NULL, 'L' },
+		{ "liveness-action", required_argument, NULL, 'A' },
+		{ "retransmit", required_argument, NULL, 'r' },
+		{ "retransmit-tries", required_argument, NULL, 'R' },
+		{ "ike-lifetime", required_argument, NULL, 'I' },
+		{ "child-lifetime", required_argument, NULL, 'C' },
+		{ "jitter", required_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
 	char *end;
-	int c;
+	int c, n_listen = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->instance = GW_DEFAULT_INSTANCE;
 	o->attach_timeout_s = IKEV2D_ATTACH_TIMEOUT_S;
 	o->log_level = GW_LOG_INFO;
+	o->port = IKEV2_PORT;
+	o->api_timeout_ms = IKEV2D_API_TIMEOUT_MS;
+	ikev2_cfg_defaults(&o->cfg);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "i:t:v:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': o->instance = optarg; break;
 		case 't':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (*end || !*optarg || errno || v > 86400 || optarg[0] == '-') {
-				fprintf(stderr, "ipsecgw-ikev2: --attach-timeout wants 0..86400\n");
+			if (num("--attach-timeout", optarg, 86400, &v) < 0)
 				return -EINVAL;
-			}
 			o->attach_timeout_s = (unsigned)v;
 			break;
 		case 'v':
@@ -77,6 +129,65 @@ int ikev2d_opts_parse(struct ikev2d_opts *o, int argc, char **argv)
 				return -EINVAL;
 			}
 			break;
+		case 'u': o->udp = true; break;
+		case 'l':
+			if (!n_listen++)
+				o->listen4 = o->listen6 = NULL;
+			if (strchr(optarg, ':'))
+				o->listen6 = optarg;
+			else
+				o->listen4 = optarg;
+			break;
+		case 'p':
+			if (num("--port", optarg, 65535, &v) < 0 || !v)
+				return -EINVAL;
+			o->port = (uint16_t)v;
+			break;
+		case 'n':
+			if (num("--natt-port", optarg, 65535, &v) < 0 || !v)
+				return -EINVAL;
+			o->cfg.natt_port = (uint16_t)v;
+			break;
+		case 'L':
+			if (num("--liveness", optarg, 86400, &v) < 0)
+				return -EINVAL;
+			o->cfg.liveness_s = (unsigned)v;
+			break;
+		case 'A':
+			if (strcmp(optarg, "clear") == 0) {
+				o->cfg.liveness_action = IKEV2_LIVENESS_CLEAR;
+			} else if (strcmp(optarg, "restart") == 0) {
+				o->cfg.liveness_action = IKEV2_LIVENESS_RESTART;
+			} else {
+				fprintf(stderr, "ipsecgw-ikev2: --liveness-action wants clear or restart\n");
+				return -EINVAL;
+			}
+			break;
+		case 'r':
+			if (num("--retransmit", optarg, 600000, &v) < 0 || !v)
+				return -EINVAL;
+			o->cfg.retransmit_ms = (unsigned)v;
+			break;
+		case 'R':
+			if (num("--retransmit-tries", optarg, 100, &v) < 0)
+				return -EINVAL;
+			o->cfg.retransmit_tries = (unsigned)v;
+			break;
+		case 'I':
+			if (num("--ike-lifetime", optarg, 31536000, &v) < 0)
+				return -EINVAL;
+			o->cfg.ike_lifetime_s = v;
+			break;
+		case 'C':
+			if (num("--child-lifetime", optarg, 31536000, &v) < 0)
+				return -EINVAL;
+			o->cfg.child_lifetime_s = v;
+			break;
+		case 'J':
+			if (num("--jitter", optarg, 50, &v) < 0)
+				return -EINVAL;
+			o->cfg.jitter_pct = (unsigned)v;
+			break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return -EINVAL;
 		}
@@ -85,6 +196,10 @@ int ikev2d_opts_parse(struct ikev2d_opts *o, int argc, char **argv)
 		usage(stderr);
 		return -EINVAL;
 	}
+	if (!n_listen) {
+		o->listen4 = "0.0.0.0";
+		o->listen6 = "::";
+	}
 	if (gw_instance_valid(o->instance) < 0) {
 		fprintf(stderr, "ipsecgw-ikev2: bad instance name (1..31 of [A-Za-z0-9_-])\n");
 		return -EINVAL;
@@ -92,49 +207,211 @@ int ikev2d_opts_parse(struct ikev2d_opts *o, int argc, char **argv)
 	return 0;
 }
 
-static void fail(struct ikev2d *ike)
+static void fail(struct ikev2d *d)
 {
-	uv_timer_stop(&ike->retry);
-	ike->failed(ike->arg);
+	uv_timer_stop(&d->retry);
+	d->failed(d->arg);
 }
 
-/* Attached: claim our process entry and report ready. */
-static void ikev2d_ready(struct ikev2d *ike)
-{
-	struct shm_proc *p = &ike->r.hdr->procs[SHM_PROC_IKEV2];
-	int rc = shm_proc_begin(&ike->r, SHM_PROC_IKEV2);
+/* ---- the engine's environment ------------------------------------------------------ */
 
-	if (rc == -EBUSY) {
-		gw_err("another ipsecgw-ikev2 (pid %d) runs instance '%s'",
-		       (int)atomic_load(&p->pid), ike->instance);
-		fail(ike);
+static uint64_t ikev2d_now(void *arg)
+{
+	struct timespec ts;
+
+	(void)arg;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void ikev2d_event(void *arg, enum ikev2_event_kind k, const struct ikev2_sa *sa,
+			 const struct ikev2_child *c)
+{
+	struct ikev2d *d = arg;
+
+	ikev2_ctl_event(d->ctl, k, sa, c);
+}
+
+static int ikev2d_profile_next(void *arg, uint32_t *cur, struct shm_profile *out)
+{
+	return ikev2_profile_region_next(&((struct ikev2d *)arg)->r, cur, out);
+}
+
+static int ikev2d_profile_get(void *arg, const char *name, struct shm_profile *out)
+{
+	return ikev2_profile_region_get(&((struct ikev2d *)arg)->r, name, out);
+}
+
+static void on_tick(uv_timer_t *t);
+
+/* After anything the engine did: wake up at its next deadline. */
+static void ikev2d_rearm(struct ikev2d *d)
+{
+	uint64_t next = ikev2_engine_next_timer(d->e), now = ikev2d_now(d);
+
+	if (d->closing)
+		return;
+	if (next == UINT64_MAX) {
+		uv_timer_stop(&d->tick);
 		return;
 	}
-	ike->registered = 1;
-	shm_proc_set_ready(&ike->r, SHM_PROC_IKEV2, 1);
-	gw_info("ready: instance '%s', pid %d, restarts %llu", ike->instance, (int)getpid(),
-		(unsigned long long)atomic_load(&p->restarts));
-	sd_notifyf(0, "READY=1\nSTATUS=running instance %s", ike->instance);
+	uv_timer_start(&d->tick, on_tick, next > now ? next - now : 0, 0);
 }
 
-static void try_attach(struct ikev2d *ike)
+static void on_tick(uv_timer_t *t)
+{
+	struct ikev2d *d = t->data;
+
+	ikev2_engine_run_timers(d->e);
+	ikev2d_rearm(d);
+}
+
+static void ikev2d_rx(void *arg, const struct ikev2_path *p, bool natt, const uint8_t *buf, size_t len)
+{
+	struct ikev2d *d = arg;
+
+	ikev2_engine_input(d->e, p, natt, buf, len);
+	ikev2d_rearm(d);
+}
+
+/* An accepted `ikev2 initiate ...` from the config service's event bus. */
+static void ikev2d_initiate(void *arg, const Ipsecgw__V1__Ikev2Initiate *m)
+{
+	struct ikev2d *d = arg;
+	int rc = -EINVAL;
+
+	switch (m->kind) {
+	case IPSECGW__V1__IKEV2_INITIATE__KIND__SA_INIT:
+		rc = m->profile ? ikev2_engine_initiate(d->e, m->profile) : -EINVAL;
+		break;
+	case IPSECGW__V1__IKEV2_INITIATE__KIND__DEL_CHILD_SA:
+		rc = ikev2_engine_delete_child(d->e, (uint32_t)m->spi);
+		break;
+	case IPSECGW__V1__IKEV2_INITIATE__KIND__DEL_SA:
+		rc = ikev2_engine_delete_ike(d->e, m->spi);
+		break;
+	case IPSECGW__V1__IKEV2_INITIATE__KIND__REKEY_CHILD_SA:
+		rc = ikev2_engine_rekey_child(d->e, (uint32_t)m->spi);
+		break;
+	default:
+		break;
+	}
+	if (rc < 0)
+		gw_warn("ikev2 initiate (kind %d, profile %s, spi %llx): %s", (int)m->kind,
+			m->profile ? m->profile : "-", (unsigned long long)m->spi, strerror(-rc));
+	ikev2d_rearm(d);
+}
+
+/* ---- start-up ------------------------------------------------------------------------- */
+
+static void on_settled(uv_timer_t *t)
+{
+	struct ikev2d *d = t->data;
+	struct shm_proc *p = &d->r.hdr->procs[SHM_PROC_IKEV2];
+
+	shm_proc_set_ready(&d->r, SHM_PROC_IKEV2, 1);
+	gw_info("ready: instance '%s', pid %d, restarts %llu, %s transport", d->instance, (int)getpid(),
+		(unsigned long long)atomic_load(&p->restarts), d->o.udp ? "UDP" : "punt/inject");
+	sd_notifyf(0, "READY=1\nSTATUS=running instance %s", d->instance);
+}
+
+/* mkdir -p the run directory (the config service makes it too: whoever comes first). */
+static int ikev2d_rundir(const char *instance)
+{
+	char dir[256];
+
+	if (gw_rundir(instance, dir, sizeof(dir)) < 0)
+		return -ENAMETOOLONG;
+	for (char *p = dir + 1;; p++) {
+		char c = *p;
+		if (c != '/' && c != 0)
+			continue;
+		*p = 0;
+		if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
+			gw_err("mkdir %s: %s", dir, strerror(errno));
+			return -errno;
+		}
+		*p = c;
+		if (!c)
+			return 0;
+	}
+}
+
+static int ikev2d_open(struct ikev2d *d)
+{
+	char err[256] = "";
+	int rc, n;
+
+	if ((rc = ikev2d_rundir(d->instance)) < 0)
+		return rc;
+	ikev2_install_api_init(&d->inst, d->instance, (int)d->o.api_timeout_ms);
+	d->env = (struct ikev2_env){
+		.arg = d, .now_ms = ikev2d_now, .profile_next = ikev2d_profile_next,
+		.profile_get = ikev2d_profile_get, .event = ikev2d_event,
+		.net = d->o.udp ? &ikev2_udp_ops : &ikev2_punt_ops,
+		.net_arg = d->o.udp ? (void *)&d->udp : (void *)&d->punt,
+		.inst = &ikev2_install_api_ops, .inst_arg = &d->inst, .region = &d->r,
+	};
+	if (!(d->e = ikev2_engine_new(&d->env, &d->o.cfg))) {
+		gw_err("out of memory");
+		return -ENOMEM;
+	}
+	if (d->o.udp)
+		rc = ikev2_udp_open(&d->udp, d->loop, d->o.listen4, d->o.listen6, d->o.port, d->o.cfg.natt_port,
+				    ikev2d_rx, d, err, sizeof(err));
+	else
+		rc = ikev2_punt_open(&d->punt, d->loop, d->instance, &d->r, d->o.port, d->o.cfg.natt_port,
+				     ikev2d_rx, d, err, sizeof(err));
+	if (rc < 0) {
+		gw_err("transport: %s", err);
+		return rc;
+	}
+	d->transport_open = 1;
+	if (!(d->ctl = ikev2_ctl_open(d->loop, d->instance, d->e, ikev2d_initiate, d, err, sizeof(err)))) {
+		gw_err("control sockets: %s", err);
+		return -EIO;
+	}
+	if ((n = ikev2_engine_restore(d->e)) > 0)
+		gw_info("continuing %d IKE SAs of the previous run", n);
+	ikev2d_rearm(d);
+	uv_timer_start(&d->settle, on_settled, IKEV2D_SUB_SETTLE_MS, 0);
+	return 0;
+}
+
+/* Attached: claim our process entry, then open everything. */
+static void ikev2d_attached(struct ikev2d *d)
+{
+	struct shm_proc *p = &d->r.hdr->procs[SHM_PROC_IKEV2];
+	int rc = shm_proc_begin(&d->r, SHM_PROC_IKEV2);
+
+	if (rc == -EBUSY) {
+		gw_err("another ipsecgw-ikev2 (pid %d) runs instance '%s'", (int)atomic_load(&p->pid), d->instance);
+		fail(d);
+		return;
+	}
+	d->registered = 1;
+	if (ikev2d_open(d) < 0)
+		fail(d);
+}
+
+static void try_attach(struct ikev2d *d)
 {
 	char err[256] = "";
 
-	if (shm_region_attach(&ike->r, ike->instance, 1, err, sizeof(err)) == 0) {
-		ike->attached = 1;
-		uv_timer_stop(&ike->retry);
-		ikev2d_ready(ike);
+	if (shm_region_attach(&d->r, d->instance, 1, err, sizeof(err)) == 0) {
+		d->attached = 1;
+		uv_timer_stop(&d->retry);
+		ikev2d_attached(d);
 		return;
 	}
-	if (strcmp(err, ike->why) != 0) {
-		snprintf(ike->why, sizeof(ike->why), "%s", err);
+	if (strcmp(err, d->why) != 0) {
+		snprintf(d->why, sizeof(d->why), "%s", err);
 		gw_info("waiting for the region: %s", err);
-		sd_notifyf(0, "STATUS=waiting for the region of instance %s", ike->instance);
+		sd_notifyf(0, "STATUS=waiting for the region of instance %s", d->instance);
 	}
-	if (ike->deadline_ms && uv_now(ike->loop) >= ike->deadline_ms) {
-		gw_err("no usable region for instance '%s' in time: %s", ike->instance, ike->why);
-		fail(ike);
+	if (d->deadline_ms && uv_now(d->loop) >= d->deadline_ms) {
+		gw_err("no usable region for instance '%s' in time: %s", d->instance, d->why);
+		fail(d);
 	}
 }
 
@@ -143,43 +420,66 @@ static void on_retry(uv_timer_t *t)
 	try_attach(t->data);
 }
 
-struct ikev2d *ikev2d_start(uv_loop_t *loop, const struct ikev2d_opts *o,
-			    ikev2d_failed_fn *failed, void *arg, char *err, size_t errlen)
+struct ikev2d *ikev2d_start(uv_loop_t *loop, const struct ikev2d_opts *o, ikev2d_failed_fn *failed,
+			    void *arg, char *err, size_t errlen)
 {
-	struct ikev2d *ike = calloc(1, sizeof(*ike));
+	struct ikev2d *d = calloc(1, sizeof(*d));
 
-	if (!ike) {
+	if (!d) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	ike->loop = loop;
-	ike->failed = failed;
-	ike->arg = arg;
-	ike->r.fd = -1;
-	snprintf(ike->instance, sizeof(ike->instance), "%s", o->instance);
+	d->loop = loop;
+	d->o = *o;
+	d->failed = failed;
+	d->arg = arg;
+	d->r.fd = -1;
+	snprintf(d->instance, sizeof(d->instance), "%s", o->instance);
 	if (o->attach_timeout_s)
-		ike->deadline_ms = uv_now(loop) + (uint64_t)o->attach_timeout_s * 1000u;
-	uv_timer_init(loop, &ike->retry);
-	ike->retry.data = ike;
+		d->deadline_ms = uv_now(loop) + (uint64_t)o->attach_timeout_s * 1000u;
+	uv_timer_init(loop, &d->retry);
+	uv_timer_init(loop, &d->tick);
+	uv_timer_init(loop, &d->settle);
+	d->retry.data = d->tick.data = d->settle.data = d;
 	/* First try on the loop's first turn: `failed` is never called from here. */
-	uv_timer_start(&ike->retry, on_retry, 0, IKEV2D_ATTACH_RETRY_MS);
-	return ike;
+	uv_timer_start(&d->retry, on_retry, 0, IKEV2D_ATTACH_RETRY_MS);
+	return d;
 }
 
 static void on_closed(uv_handle_t *h)
 {
-	free(h->data);
+	struct ikev2d *d = h->data;
+
+	if (--d->closing == 0)
+		free(d);
 }
 
-void ikev2d_stop(struct ikev2d *ike)
+void ikev2d_stop(struct ikev2d *d)
 {
-	if (!ike)
+	if (!d)
 		return;
 	sd_notify(0, "STOPPING=1");
-	if (ike->registered)
-		shm_proc_end(&ike->r, SHM_PROC_IKEV2);
-	if (ike->attached)
-		shm_region_detach(&ike->r);
-	ike->attached = ike->registered = 0;
-	uv_close((uv_handle_t *)&ike->retry, on_closed);
+	if (d->registered)
+		shm_proc_set_ready(&d->r, SHM_PROC_IKEV2, 0);
+	ikev2_ctl_close(d->ctl);
+	d->ctl = NULL;
+	if (d->transport_open) {
+		if (d->o.udp)
+			ikev2_udp_close(&d->udp);
+		else
+			ikev2_punt_close(&d->punt);
+	}
+	/* The SAs stay in the region and installed: the next run continues them. */
+	ikev2_engine_free(d->e);
+	d->e = NULL;
+	ikev2_install_api_close(&d->inst);
+	if (d->registered)
+		shm_proc_end(&d->r, SHM_PROC_IKEV2);
+	if (d->attached)
+		shm_region_detach(&d->r);
+	d->attached = d->registered = 0;
+	d->closing = 3;
+	uv_close((uv_handle_t *)&d->retry, on_closed);
+	uv_close((uv_handle_t *)&d->tick, on_closed);
+	uv_close((uv_handle_t *)&d->settle, on_closed);
 }

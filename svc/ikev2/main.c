@@ -1,8 +1,9 @@
 /*
- * ipsecgw-ikev2. Skeleton: one libuv loop, the signals that stop it, and
- * the daemon module (ikev2d.c). The peers (config API as a client, event
- * bus, dataplane punt/inject channel) and their dispatch switches join here
- * as they are built.
+ * ipsecgw-ikev2: one libuv loop, the signals that stop it, and the daemon
+ * module (ikev2d.c). Its peers are the config API (a client, ikev2_install.c),
+ * the config service's event bus, its own API and event bus (ikev2_ctl.c,
+ * one dispatch switch per peer) and the packet transport (ikev2_punt.c or
+ * ikev2_udp.c).
  */
 #include <signal.h>
 #include <stdlib.h>

@@ -55,6 +55,10 @@ const char *harness_setup(void)
 	}
 	owner = getpid();
 	setenv("IPSECGW_SHM_DIR", dir, 1);
+	/* Runtime directories (sockets) under the same directory, not /run. */
+	char run[sizeof(dir) + 8];
+	snprintf(run, sizeof(run), "%s/run", dir);
+	setenv("IPSECGW_RUNDIR", run, 1);
 	atexit(harness_cleanup);
 	signal(SIGPIPE, SIG_IGN);
 	return dir;

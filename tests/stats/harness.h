@@ -24,8 +24,9 @@
 		}                                                                \
 	} while (0)
 
-/* Makes a fresh directory under /dev/shm (tmpfs), points IPSECGW_SHM_DIR
- * at it and registers the cleanup. Returns the directory. */
+/* Makes a fresh directory under /dev/shm (tmpfs), points IPSECGW_SHM_DIR at it
+ * and IPSECGW_RUNDIR at its run/ subdirectory, and registers the cleanup.
+ * Returns the directory. */
 const char *harness_setup(void);
 /* Full path of $GW_BIN/name; exits if GW_BIN is unset. */
 const char *harness_bin(const char *name, char *buf, size_t len);
