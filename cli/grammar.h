@@ -36,7 +36,8 @@ enum cli_view {
 	CLI_VIEW_FIB4, CLI_VIEW_FIB6,
 	CLI_VIEW_NEIGH4, CLI_VIEW_NEIGH6,
 	CLI_VIEW_ERRORS,
-	CLI_VIEW_IKEV2_SA,     /* show ikev2 sa: not in the API yet */
+	CLI_VIEW_IKEV2_SA,     /* show ikev2 sa: served by ipsecgw-ikev2 */
+	CLI_VIEW_IKEV2_SA_DETAILS,
 	CLI_VIEW_COUNT
 };
 

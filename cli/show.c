@@ -24,6 +24,7 @@ unsigned show_dumps(enum cli_view view)
 	case CLI_VIEW_NEIGH6: return BIT(NEIGHBORS);
 	case CLI_VIEW_ERRORS: return BIT(ERRORS);
 	case CLI_VIEW_IKEV2_SA:
+	case CLI_VIEW_IKEV2_SA_DETAILS:
 	case CLI_VIEW_COUNT: break;
 	}
 	return 0;
@@ -226,6 +227,7 @@ void show_text(FILE *f, const struct cli_show *s, const struct show_data *d, boo
 	case CLI_VIEW_NEIGH6: show_if_neighbors(f, d, s->view == CLI_VIEW_NEIGH6); break;
 	case CLI_VIEW_ERRORS: show_if_errors(f, d); break;
 	case CLI_VIEW_IKEV2_SA:
+	case CLI_VIEW_IKEV2_SA_DETAILS:
 	case CLI_VIEW_COUNT: break;
 	}
 }

@@ -43,6 +43,8 @@ void show_if_fib(FILE *f, const struct show_data *d, bool v6);
 void show_if_neighbors(FILE *f, const struct show_data *d, bool v6);
 void show_if_errors(FILE *f, const struct show_data *d);
 void show_ikev2_profiles(FILE *f, const struct cli_show *s, const struct show_data *d, bool keys);
+/* show ikev2 sa [details] from a reply of ipsecgw-ikev2 (show_ikesa.c). */
+void show_ikesa_text(FILE *f, const Ipsecgw__V1__Reply *r, bool details, bool keys);
 
 /* Helpers shared by the formatters. */
 const char *show_addr(const ProtobufCBinaryData *b, char *buf, size_t len);

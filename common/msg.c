@@ -62,13 +62,18 @@ void msg_free(gw_env *env)
 
 int gw_client_open(struct gw_client *c, const char *instance, int timeout_ms)
 {
+	return gw_client_open_sock(c, instance, "config", timeout_ms);
+}
+
+int gw_client_open_sock(struct gw_client *c, const char *instance, const char *which, int timeout_ms)
+{
 	char ep[300], path[256];
 	struct stat st;
 	int linger = 0;
 
 	memset(c, 0, sizeof(*c));
-	if (gw_socket_path(instance, "config", path, sizeof(path)) < 0 ||
-	    gw_endpoint(instance, "config", ep, sizeof(ep)) < 0)
+	if (gw_socket_path(instance, which, path, sizeof(path)) < 0 ||
+	    gw_endpoint(instance, which, ep, sizeof(ep)) < 0)
 		return -ENAMETOOLONG;
 	if (stat(path, &st) < 0)
 		return -errno;

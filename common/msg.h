@@ -32,6 +32,8 @@ struct gw_client {
 /* Connect to INSTANCE's config service. 0, or -ENOENT if its socket does
  * not exist (service not running), or -errno. */
 int gw_client_open(struct gw_client *c, const char *instance, int timeout_ms);
+/* The same for another service's ROUTER socket ("ikev2" for ipsecgw-ikev2). */
+int gw_client_open_sock(struct gw_client *c, const char *instance, const char *which, int timeout_ms);
 void gw_client_close(struct gw_client *c);
 /* Send one request (env->body set by the caller; api_version and
  * request_id are filled in) and wait for its reply. Returns the reply

@@ -60,6 +60,19 @@ spi_i=$(sed -n 's/.*child spi_i=\([0-9a-f]*\).*/\1/p' "$IK_DIR/sas.txt" | head -
 spi_r=$(sed -n 's/.*child .*spi_r=\([0-9a-f]*\).*/\1/p' "$IK_DIR/sas.txt" | head -1)
 ik_peer_has rw "in  $spi_i" && ik_peer_has rw "out $spi_r" || ik_fail "SPIs differ: ours $spi_i/$spi_r"
 # The config service holds what an operator would have typed.
+# The operator's view: show ikev2 sa in the seed page's layout, secrets only with -k.
+ik_ctl ik-seed show ikev2 sa | tee "$IK_DIR/show-ikesa.txt" >&2
+grep -q "^ iip [0-9.]* ispi [0-9a-f]\{16\} rip [0-9.]* rspi [0-9a-f]\{16\}$" "$IK_DIR/show-ikesa.txt" || ik_fail "show ikev2 sa: header"
+grep -q "encr:aes-cbc-256 prf:hmac-sha1 integ:sha1-96 dh-group:modp-2048" "$IK_DIR/show-ikesa.txt" || ik_fail "show ikev2 sa: IKE transforms"
+grep -q "identifier (i) fqdn roadwarrior.vpn.example.com" "$IK_DIR/show-ikesa.txt" || ik_fail "show ikev2 sa: id i"
+grep -q "identifier (r) fqdn vpp.home" "$IK_DIR/show-ikesa.txt" || ik_fail "show ikev2 sa: id r"
+grep -q "encr:aes-cbc-192 integ:sha1-96" "$IK_DIR/show-ikesa.txt" || ik_fail "show ikev2 sa: child transforms"
+grep -q "spi(i) $(printf %08x 0x$spi_i) spi(r) $(printf %08x 0x$spi_r)" "$IK_DIR/show-ikesa.txt" || ik_fail "show ikev2 sa: child SPIs"
+grep -q "traffic selectors (i): 0 type 7 protocol_id 0 addr 198.51.100.0 - 198.51.100.255 port 0 - 65535" "$IK_DIR/show-ikesa.txt" || ik_fail "show ikev2 sa: TSi"
+! grep -q "SK_\|nonce" "$IK_DIR/show-ikesa.txt" || ik_fail "show ikev2 sa: secrets without -k"
+ik_ctl ik-seed -k show ikev2 sa | grep -q "SK_d [0-9a-f]\{40\} SK_a i:" || ik_fail "show ikev2 sa -k: keys"
+ik_ctl ik-seed show ikev2 sa details | grep -q "state established profile pr1 role responder" || ik_fail "show ikev2 sa details"
+ik_ctl ik-seed --json show ikev2 sa | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d)==1 and "sk_d" not in d[0] and d[0]["children"][0]["spi_i"], d' || ik_fail "show ikev2 sa --json"
 ik_config_sas ik-seed | tee "$IK_DIR/config-sas.txt" >&2
 ik_config_tunnels ik-seed | tee "$IK_DIR/config-tun.txt" >&2
 [ "$(grep -c "spi" "$IK_DIR/config-sas.txt")" -ge 2 ] || ik_fail "config: two SAs"
