@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "dp_client.h"
 #include "grammar.h"
 #include "instance.h"
 #include "pbjson.h"
@@ -371,15 +372,28 @@ static int ctl_help(struct ctl *c, const struct cli_line *l)
 	return CTL_OK;
 }
 
+/* ping is served by the dataplane (its dataplane.sock), not the config
+ * service: dp_client_ping_run prints the replies as they come. */
 static int ctl_ping(struct ctl *c, const struct cli_ping *p)
 {
-	(void)p;
+	char err[300] = "";
+	int rc;
+
 	if (c->dry_run) {
 		fprintf(c->out, "ping (no request: needs the dataplane)\n");
 		return CTL_OK;
 	}
-	ctl_errf(c, "ping needs the dataplane (not yet available)");
-	return CTL_REJECTED;
+	rc = dp_client_ping_run(c->out, c->instance, p->addr, p->addr_len, p->source, p->repeat, p->size, err,
+				sizeof(err));
+	if (rc == -ENOENT) {
+		ctl_errf(c, "UNAVAILABLE: the dataplane is not running (%s)", err);
+		return CTL_REJECTED;
+	}
+	if (rc < 0) {
+		ctl_errf(c, "%s", err);
+		return rc == -EREMOTEIO ? CTL_REJECTED : CTL_UNREACHABLE;
+	}
+	return CTL_OK;
 }
 
 int ctl_line(struct ctl *c, const char *line, bool *quit)

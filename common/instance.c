@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int gw_instance_valid(const char *name)
 {
@@ -53,4 +54,24 @@ int gw_endpoint(const char *instance, const char *which, char *buf, size_t len)
 		return -ENAMETOOLONG;
 	n = snprintf(buf, len, "ipc://%s", path);
 	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
+}
+
+int gw_rundir_ensure(const char *instance)
+{
+	char dir[256];
+
+	if (gw_rundir(instance, dir, sizeof(dir)) < 0)
+		return -ENAMETOOLONG;
+	for (char *p = dir + 1;; p++) {
+		char c = *p;
+
+		if (c != '/' && c != 0)
+			continue;
+		*p = 0;
+		if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+			return -errno;
+		*p = c;
+		if (!c)
+			return 0;
+	}
 }

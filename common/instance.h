@@ -16,6 +16,10 @@
 int gw_instance_valid(const char *name);
 /* The runtime directory. 0 or -ENAMETOOLONG. */
 int gw_rundir(const char *instance, char *buf, size_t len);
+/* mkdir -p the runtime directory, new components mode 0750 (the config
+ * service also sets their group; whichever service starts first makes it).
+ * 0 or -errno. */
+int gw_rundir_ensure(const char *instance);
 /* ZeroMQ endpoints: "ipc://RUNDIR/config.sock" and ".../events.sock". */
 int gw_endpoint(const char *instance, const char *which, char *buf, size_t len);
 /* Filesystem path of a socket (without "ipc://"). */

@@ -1,7 +1,9 @@
 /*
- * ipsecgw-dataplane. Skeleton: one libuv loop, the signals that stop it,
- * and the dataplane module. The peers (config event bus, IKE punt/inject
- * channel) and their dispatch switches join here as they are built.
+ * ipsecgw-dataplane: one libuv loop on the main lcore (the control
+ * thread), the signals that stop it, and the dataplane module, which
+ * serves its peers from that loop: the region (configuration generation),
+ * dataplane.sock (Ping, dp_api.c's dispatch switch) and the IKE punt
+ * socket (dp_punt.c). See docs/dataplane.md.
  */
 #include <signal.h>
 #include <stdlib.h>

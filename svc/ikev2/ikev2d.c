@@ -315,35 +315,15 @@ static void on_settled(uv_timer_t *t)
 	sd_notifyf(0, "READY=1\nSTATUS=running instance %s", d->instance);
 }
 
-/* mkdir -p the run directory (the config service makes it too: whoever comes first). */
-static int ikev2d_rundir(const char *instance)
-{
-	char dir[256];
-
-	if (gw_rundir(instance, dir, sizeof(dir)) < 0)
-		return -ENAMETOOLONG;
-	for (char *p = dir + 1;; p++) {
-		char c = *p;
-		if (c != '/' && c != 0)
-			continue;
-		*p = 0;
-		if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
-			gw_err("mkdir %s: %s", dir, strerror(errno));
-			return -errno;
-		}
-		*p = c;
-		if (!c)
-			return 0;
-	}
-}
-
 static int ikev2d_open(struct ikev2d *d)
 {
 	char err[256] = "";
 	int rc, n;
 
-	if ((rc = ikev2d_rundir(d->instance)) < 0)
+	if ((rc = gw_rundir_ensure(d->instance)) < 0) {
+		gw_err("runtime directory of instance '%s': %s", d->instance, strerror(-rc));
 		return rc;
+	}
 	ikev2_install_api_init(&d->inst, d->instance, (int)d->o.api_timeout_ms);
 	d->env = (struct ikev2_env){
 		.arg = d, .now_ms = ikev2d_now, .profile_next = ikev2d_profile_next,

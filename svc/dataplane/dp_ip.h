@@ -1,0 +1,35 @@
+/*
+ * IPv4 and IPv6 forwarding stages (dp_ip4.c, dp_ip6.c). Input functions
+ * take one burst of frames from one interface, all classified DP_CLS_IP4
+ * (resp. IP6) and trimmed to the IP length (dst, l3_len: IPv4
+ * destinations, host order, and lengths as classify read them); every
+ * packet ends transmitted,
+ * punted, handed to a hook or dropped with a counted reason.
+ *
+ * Locally originated packets (echo replies, ICMP errors, injected IKE,
+ * pings) have their IP header after a 14-byte gap for the Ethernet header.
+ */
+#ifndef IPSECGW_DATAPLANE_DP_IP_H
+#define IPSECGW_DATAPLANE_DP_IP_H
+
+#include <stdint.h>
+
+#include "dp_worker.h"
+
+void dp_ip4_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **m,
+		  uint32_t *dst, const uint16_t *l3_len, uint16_t n);
+void dp_ip6_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **m,
+		  uint16_t n);
+void dp_ip4_output_local(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m);
+void dp_ip6_output_local(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m);
+
+/* The neighbor stage: write the Ethernet header for nh (resolved VIA or
+ * ATTACHED with a known neighbor) and queue for tx, or punt the packet to
+ * the control thread to wait for resolution. nh_ip: the neighbor (VIA) or
+ * the destination (ATTACHED), network order. */
+void dp_ip4_neigh_out(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m,
+		      const struct dp_nh *nh, const uint8_t *nh_ip, uint16_t count_ifc);
+void dp_ip6_neigh_out(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m,
+		      const struct dp_nh *nh, const uint8_t *nh_ip, uint16_t count_ifc);
+
+#endif

@@ -1,0 +1,176 @@
+/* IPv6: FIB, hop limit, MTU, neighbor, local delivery. See dp_ip.h. */
+#include "dp_ip.h"
+
+#include <rte_fib6.h>
+#include <rte_ip.h>
+
+#include "dp_classify.h"
+#include "dp_esphook.h"
+#include "dp_fib.h"
+#include "dp_icmp.h"
+
+static inline uint8_t *ip6_hdr(struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod_offset(m, uint8_t *, DP_ETH_HLEN);
+}
+
+void dp_ip6_neigh_out(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m,
+		      const struct dp_nh *nh, const uint8_t *nh_ip, uint16_t count_ifc)
+{
+	uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *);
+
+	if (__builtin_expect(nh->type == DP_NH_VIA && nh->resolved, 1)) {
+		memcpy(eth, nh->eth, 12);
+	} else {
+		const struct dp_nbr6 *e = dp_nbr6_find(f, nh->ifc, nh_ip);
+		if (!e) {
+			dp_punt(w, m, nh->ifc, DP_PUNT_RESOLVE, SHM_AF_INET6, nh_ip, count_ifc);
+			return;
+		}
+		memcpy(eth, e->mac, 6);
+		memcpy(eth + 6, f->ifc[nh->ifc].mac, 6);
+	}
+	eth[12] = DP_ETHERTYPE_IP6 >> 8;
+	eth[13] = DP_ETHERTYPE_IP6 & 0xff;
+	dp_tx(w, f, nh->port, m);
+}
+
+static void ip6_local(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf *m,
+		      struct rte_mbuf **esp, uint16_t *n_esp)
+{
+	struct dp_lmeta lm;
+
+	switch (dp_classify_local6(ip6_hdr(m), m->pkt_len - DP_ETH_HLEN, &lm)) {
+	case DP_LOC_ECHO:
+		dp_icmp6_echo_reply(m);
+		dp_ip6_output_local(w, f, m);
+		return;
+	case DP_LOC_ECHO_REPLY:
+		dp_punt(w, m, in_ifc, DP_PUNT_ECHO_REPLY, SHM_AF_INET6, NULL, in_ifc);
+		return;
+	case DP_LOC_IKE:
+		dp_punt(w, m, in_ifc, DP_PUNT_IKE, SHM_AF_INET6, NULL, in_ifc);
+		return;
+	case DP_LOC_ESP:
+	case DP_LOC_ESP_UDP:
+		if (esp) {
+			esp[(*n_esp)++] = m;
+			return;
+		}
+		dp_drop(w, m, in_ifc, SHM_DROP_LOCAL_UNHANDLED);
+		return;
+	case DP_LOC_DROP:
+	default:
+		dp_drop(w, m, in_ifc, (enum shm_drop)lm.drop);
+		return;
+	}
+}
+
+static inline int ip6_link_local(const uint8_t *a)
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+
+/* Hop limit and MTU for a forwarded packet; 0 if it may go on. */
+static inline int ip6_hop(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf *m,
+			  const struct dp_nh *nh)
+{
+	uint8_t *ip = ip6_hdr(m);
+
+	/* Link-local scope never leaves its link (RFC 4291 §2.5.6). */
+	if (__builtin_expect(ip6_link_local(ip + 8) || ip6_link_local(ip + 24), 0)) {
+		dp_drop(w, m, in_ifc, SHM_DROP_MARTIAN);
+		return -1;
+	}
+	if (__builtin_expect(ip[7] <= 1, 0)) {
+		dp_count_drop(w, in_ifc, SHM_DROP_TTL_EXPIRED);
+		dp_icmp6_send_error(w, f, in_ifc, m, DP_ICMP6_TIME_EXCEEDED, 0, 0);
+		return -1;
+	}
+	if (__builtin_expect(m->pkt_len - DP_ETH_HLEN > nh->mtu, 0)) {
+		dp_count_drop(w, in_ifc, SHM_DROP_MTU_EXCEEDED);
+		dp_icmp6_send_error(w, f, in_ifc, m, DP_ICMP6_PKT_TOO_BIG, 0, nh->mtu);
+		return -1;
+	}
+	ip[7]--;
+	return 0;
+}
+
+void dp_ip6_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **pkts,
+		  uint16_t n)
+{
+	uint8_t dst[DP_BURST][RTE_FIB6_IPV6_ADDR_SIZE];
+	uint64_t nhid[DP_BURST];
+	uint32_t tun_nh[DP_BURST];
+	struct rte_mbuf *esp[DP_BURST], *tun[DP_BURST];
+	uint16_t n_esp = 0, n_tun = 0;
+
+	for (uint16_t i = 0; i < n; i++)
+		memcpy(dst[i], ip6_hdr(pkts[i]) + 24, 16);
+	rte_fib6_lookup_bulk(f->fib6->fib6, dst, nhid, n);
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct dp_nh *nh = &f->nh[nhid[i]];
+
+		switch (nh->type) {
+		case DP_NH_VIA:
+			if (ip6_hop(w, f, in_ifc, m, nh) == 0)
+				dp_ip6_neigh_out(w, f, m, nh, f->nh_ip[nhid[i]], in_ifc);
+			continue;
+		case DP_NH_ATTACHED:
+			if (ip6_hop(w, f, in_ifc, m, nh) == 0)
+				dp_ip6_neigh_out(w, f, m, nh, ip6_hdr(m) + 24, in_ifc);
+			continue;
+		case DP_NH_LOCAL:
+			ip6_local(w, f, in_ifc, m, esp, &n_esp);
+			continue;
+		case DP_NH_TUNNEL:
+			if (ip6_hop(w, f, in_ifc, m, nh) == 0) {
+				tun_nh[n_tun] = (uint32_t)nhid[i];
+				tun[n_tun++] = m;
+			}
+			continue;
+		case DP_NH_IFC_DOWN:
+			dp_drop(w, m, in_ifc, SHM_DROP_IFC_DOWN);
+			continue;
+		default:
+			dp_count_drop(w, in_ifc, SHM_DROP_NO_ROUTE);
+			dp_icmp6_send_error(w, f, in_ifc, m, DP_ICMP6_UNREACH, 0, 0);
+			continue;
+		}
+	}
+	if (n_esp)
+		dp_esphook_in(w, f, in_ifc, esp, n_esp);
+	if (n_tun)
+		dp_esphook_out(w, f, in_ifc, tun, tun_nh, n_tun);
+}
+
+void dp_ip6_output_local(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m)
+{
+	uint8_t *ip = ip6_hdr(m);
+	uint32_t id = dp_fib_lookup6(f->fib6, ip + 24);
+	const struct dp_nh *nh = &f->nh[id];
+
+	switch (nh->type) {
+	case DP_NH_VIA:
+	case DP_NH_ATTACHED:
+		if (m->pkt_len - DP_ETH_HLEN > nh->mtu) {
+			dp_drop(w, m, nh->ifc, SHM_DROP_MTU_EXCEEDED);
+			return;
+		}
+		dp_ip6_neigh_out(w, f, m, nh, nh->type == DP_NH_VIA ? f->nh_ip[id] : ip + 24, nh->ifc);
+		return;
+	case DP_NH_LOCAL:
+		ip6_local(w, f, nh->ifc, m, NULL, NULL);
+		return;
+	case DP_NH_TUNNEL:
+		dp_esphook_out(w, f, DP_NO_IFC, &m, &id, 1);
+		return;
+	case DP_NH_IFC_DOWN:
+		dp_drop(w, m, nh->ifc, SHM_DROP_IFC_DOWN);
+		return;
+	default:
+		dp_drop(w, m, DP_NO_IFC, SHM_DROP_NO_ROUTE);
+		return;
+	}
+}
