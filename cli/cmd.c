@@ -140,7 +140,7 @@ const struct cli_cmd cmd_table[] = {
 
 	/* local */
 	{ "ping <address:ip> { source <source:if> | repeat <repeat:u32> | size <size:u16> }",
-	  "Send ICMP echo requests (needs the dataplane; not yet available).", cmd_misc_ping, 0 },
+	  "Send ICMP echo requests from the dataplane and print the replies.", cmd_misc_ping, 0 },
 	{ "help/? [<topic:words>]", "List commands, or those that start with TOPIC.", cmd_misc_help, 0 },
 	{ "exec <file:path>", "Run the commands in FILE, stopping at the first error.", cmd_misc_exec, 0 },
 	{ "quit/exit", "Leave interactive mode.", cmd_misc_quit, 0 },

@@ -20,6 +20,7 @@ ctl set ip neighbor eth1 198.51.100.2 "$(mac_of "$NS" s0)"
 ip netns exec "$NS" /usr/bin/python3 -c '
 import socket,sys
 s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("198.51.100.2",9999)); s.settimeout(20)
+s.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)  # SO_RCVBUFFORCE: hold all of them
 open(sys.argv[1]+".ready","w").close()
 n=0
 try:
