@@ -107,10 +107,19 @@ const struct cli_cmd cmd_table[] = {
 	  "Set lifetime, jitter, handover (s) and data limit (bytes, 0 = none).",
 	  cmd_ikev2_lifetime, 0 },
 	{ "set ikev2 local key <key-file:path>", "Set the file of the local private key.", cmd_ikev2_local_key, 0 },
+	{ "ikev2 set liveness <period:u32> <max-failures:u32>",
+	  "Check a silent peer every PERIOD s; dead after MAX-FAILURES unanswered checks (0 0: off).",
+	  cmd_ikev2_liveness, 0 },
 	{ "ikev2 initiate (sa-init <profile:name> | del-child-sa <child-spi:hex32> | del-sa <ike-spi:hex64>"
 	  " | rekey-child-sa <child-spi:hex32>)",
 	  "Start IKE_SA_INIT for a profile, or delete/rekey an SA by SPI (hex).",
 	  cmd_ikev2_initiate, 0 },
+
+	/* crypto engines */
+	{ "set crypto handler <alg:engalg> ipsec-mb|openssl|auto [sse|avx2|avx512]",
+	  "Use a crypto engine (and an ipsec-mb code path) for an ESP algorithm, or\n"
+	  "    all; 'auto' returns to the fastest one the dataplane measured.",
+	  cmd_crypto_handler, 0 },
 
 	/* counters */
 	{ "clear interfaces/interface/int/hardware-interfaces", "Zero the interface counters.", cmd_misc_clear, 0 },
@@ -137,6 +146,8 @@ const struct cli_cmd cmd_table[] = {
 	{ "show ip neighbors/neighbor/neighbours/arp", "Show the IPv4 neighbors.", cmd_misc_show, CLI_VIEW_NEIGH4 },
 	{ "show ip6 neighbors/neighbor/neighbours", "Show the IPv6 neighbors.", cmd_misc_show, CLI_VIEW_NEIGH6 },
 	{ "show errors/error", "Show the error counters.", cmd_misc_show, CLI_VIEW_ERRORS },
+	{ "show crypto engines/engine", "Show the crypto engine and code path each algorithm uses, and their costs.",
+	  cmd_misc_show, CLI_VIEW_CRYPTO_ENGINES },
 
 	/* local */
 	{ "ping <address:ip> { source <source:if> | repeat <repeat:u32> | size <size:u16> }",

@@ -46,7 +46,7 @@ bool cmd_u64(const struct cli_match *m, const char *name, uint64_t *out);
 int cmd_error(const struct cli_match *m, char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* Handlers, one file per area: cmd_if.c, cmd_ipsec.c, cmd_ikev2.c, cmd_misc.c. */
+/* Handlers, one file per area: cmd_if.c, cmd_ipsec.c, cmd_ikev2.c, cmd_crypto.c, cmd_misc.c. */
 int cmd_if_state(const struct cli_match *, struct cli_line *, char *, size_t);
 int cmd_if_address(const struct cli_match *, struct cli_line *, char *, size_t);
 int cmd_if_unnumbered(const struct cli_match *, struct cli_line *, char *, size_t);
@@ -68,12 +68,14 @@ int cmd_ipsec_protect(const struct cli_match *, struct cli_line *, char *, size_
 int cmd_ikev2_profile(const struct cli_match *, struct cli_line *, char *, size_t);
 int cmd_ikev2_auth(const struct cli_match *, struct cli_line *, char *, size_t);
 int cmd_ikev2_local_key(const struct cli_match *, struct cli_line *, char *, size_t);
+int cmd_ikev2_liveness(const struct cli_match *, struct cli_line *, char *, size_t);
 int cmd_ikev2_id(const struct cli_match *, struct cli_line *, char *, size_t);
 int cmd_ikev2_ts(const struct cli_match *, struct cli_line *, char *, size_t);
 int cmd_ikev2_responder(const struct cli_match *, struct cli_line *, char *, size_t);
 int cmd_ikev2_transforms(const struct cli_match *, struct cli_line *, char *, size_t);
 int cmd_ikev2_lifetime(const struct cli_match *, struct cli_line *, char *, size_t);
 int cmd_ikev2_initiate(const struct cli_match *, struct cli_line *, char *, size_t);
+int cmd_crypto_handler(const struct cli_match *, struct cli_line *, char *, size_t);
 int cmd_misc_clear(const struct cli_match *, struct cli_line *, char *, size_t);
 int cmd_misc_show(const struct cli_match *, struct cli_line *, char *, size_t);
 int cmd_misc_ping(const struct cli_match *, struct cli_line *, char *, size_t);

@@ -206,6 +206,18 @@ int cmd_ikev2_lifetime(const struct cli_match *m, struct cli_line *out, char *er
 	return 0;
 }
 
+int cmd_ikev2_liveness(const struct cli_match *m, struct cli_line *out, char *err, size_t errlen)
+{
+	Ipsecgw__V1__Ikev2SetLiveness *b = BODY(out, IKEV2_LIVENESS, ikev2_set_liveness);
+
+	(void)err, (void)errlen;
+	if (!b)
+		return -1;
+	cmd_u32(m, "period", &b->period);
+	cmd_u32(m, "max-failures", &b->max_failures);
+	return 0;
+}
+
 int cmd_ikev2_initiate(const struct cli_match *m, struct cli_line *out, char *err, size_t errlen)
 {
 	Ipsecgw__V1__Ikev2Initiate *b = BODY(out, IKEV2_INITIATE, ikev2_initiate);

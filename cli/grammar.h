@@ -38,6 +38,7 @@ enum cli_view {
 	CLI_VIEW_ERRORS,
 	CLI_VIEW_IKEV2_SA,     /* show ikev2 sa: served by ipsecgw-ikev2 */
 	CLI_VIEW_IKEV2_SA_DETAILS,
+	CLI_VIEW_CRYPTO_ENGINES, /* show crypto engines */
 	CLI_VIEW_COUNT
 };
 

@@ -62,6 +62,40 @@ const struct name_map names_auth[] = {
 	{ NULL, 0 },
 };
 
+const struct name_map names_handler_alg[] = {
+	{ "all", NAMES_ALG_ALL },
+	{ "aes-cbc-128", 1 }, { "aes-cbc-192", 2 }, { "aes-cbc-256", 3 },
+	{ "aes-ctr-128", 4 }, { "aes-ctr-192", 5 }, { "aes-ctr-256", 6 },
+	{ "aes-gcm-128", 7 }, { "aes-gcm-192", 8 }, { "aes-gcm-256", 9 },
+	{ "des-cbc", 10 },    { "3des-cbc", 11 },
+	{ "md5-96", NAMES_ALG_INTEG | 1 },      { "sha1-96", NAMES_ALG_INTEG | 2 },
+	{ "sha-256-96", NAMES_ALG_INTEG | 3 },  { "sha-256-128", NAMES_ALG_INTEG | 4 },
+	{ "sha-384-192", NAMES_ALG_INTEG | 5 }, { "sha-512-256", NAMES_ALG_INTEG | 6 },
+	/* aliases, as for ipsec sa add */
+	{ "sha1", NAMES_ALG_INTEG | 2 }, { "sha256-96", NAMES_ALG_INTEG | 3 },
+	{ "sha256-128", NAMES_ALG_INTEG | 4 }, { "sha384-192", NAMES_ALG_INTEG | 5 },
+	{ "sha512-256", NAMES_ALG_INTEG | 6 },
+	{ NULL, 0 },
+};
+
+const struct name_map names_engine[] = {
+	{ "auto", 0 }, { "ipsec-mb", 1 }, { "openssl", 2 },
+	{ NULL, 0 },
+};
+
+const struct name_map names_arch[] = {
+	{ "auto", 0 }, { "sse", 1 }, { "avx2", 2 }, { "avx512", 3 },
+	{ NULL, 0 },
+};
+
+/* The texts of shm/region.h's SHM_FOREACH_SA_ERR, by the API's reason. */
+const struct name_map names_sa_err[] = {
+	{ "replay", 0 }, { "integrity check failed", 1 }, { "decryption failed", 2 },
+	{ "bad padding", 3 }, { "sequence number cycled", 4 }, { "policy mismatch", 5 },
+	{ "malformed packet", 6 }, { "packet too big after encapsulation", 7 },
+	{ NULL, 0 },
+};
+
 int names_lookup(const struct name_map *t, const char *name, int *value)
 {
 	for (; t->name; t++) {

@@ -20,6 +20,14 @@ extern const struct name_map names_dh[];       /* IANA DH group numbers */
 extern const struct name_map names_ip_proto[]; /* printed protocol names */
 extern const struct name_map names_id_type[];  /* IkeIdType */
 extern const struct name_map names_auth[];     /* IkeAuthMethod */
+/* `set crypto handler` algorithms: an ESP cipher (CryptoAlg), an integrity
+ * algorithm (NAMES_ALG_INTEG | IntegAlg) or "all" (NAMES_ALG_ALL); no "none". */
+extern const struct name_map names_handler_alg[];
+#define NAMES_ALG_INTEG 0x100
+#define NAMES_ALG_ALL 0x200
+extern const struct name_map names_engine[];   /* CryptoEngine */
+extern const struct name_map names_arch[];     /* CryptoArch */
+extern const struct name_map names_sa_err[];   /* SaErrorCounter.Reason, as show prints it */
 
 /* 0 and *value set if NAME is in T, else -1. */
 int names_lookup(const struct name_map *t, const char *name, int *value);

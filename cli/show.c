@@ -23,6 +23,7 @@ unsigned show_dumps(enum cli_view view)
 	case CLI_VIEW_NEIGH4:
 	case CLI_VIEW_NEIGH6: return BIT(NEIGHBORS);
 	case CLI_VIEW_ERRORS: return BIT(ERRORS);
+	case CLI_VIEW_CRYPTO_ENGINES: return BIT(CRYPTO_ENGINES);
 	case CLI_VIEW_IKEV2_SA:
 	case CLI_VIEW_IKEV2_SA_DETAILS:
 	case CLI_VIEW_COUNT: break;
@@ -117,6 +118,17 @@ static int show_cmp_error(const void *a, const void *b)
 	return c ? c : strcmp(x->reason, y->reason);
 }
 
+/* Ciphers, then integrity algorithms, each in enum order. */
+static int show_cmp_engine(const void *a, const void *b)
+{
+	const Ipsecgw__V1__CryptoEngineDetails *x = *(Ipsecgw__V1__CryptoEngineDetails *const *)a;
+	const Ipsecgw__V1__CryptoEngineDetails *y = *(Ipsecgw__V1__CryptoEngineDetails *const *)b;
+	int kx = x->has_integ_alg ? 0x100 + (int)x->integ_alg : (int)x->crypto_alg;
+	int ky = y->has_integ_alg ? 0x100 + (int)y->integ_alg : (int)y->crypto_alg;
+
+	return (kx > ky) - (kx < ky);
+}
+
 static bool show_keep(const struct cli_show *s, int what, const void *item)
 {
 	switch (what) {
@@ -159,6 +171,11 @@ void **show_items(const struct cli_show *s, const struct show_data *d, int what,
 	case W(ROUTES): items = (void *const *)r->routes; count = r->n_routes; cmp = show_cmp_route; break;
 	case W(NEIGHBORS): items = (void *const *)r->neighbors; count = r->n_neighbors; cmp = show_cmp_neigh; break;
 	case W(ERRORS): items = (void *const *)r->errors; count = r->n_errors; cmp = show_cmp_error; break;
+	case W(CRYPTO_ENGINES):
+		items = (void *const *)r->crypto_engines;
+		count = r->n_crypto_engines;
+		cmp = show_cmp_engine;
+		break;
 	default: return NULL;
 	}
 	if (count == 0 || !(out = malloc(count * sizeof(*out))))
@@ -226,6 +243,7 @@ void show_text(FILE *f, const struct cli_show *s, const struct show_data *d, boo
 	case CLI_VIEW_NEIGH4:
 	case CLI_VIEW_NEIGH6: show_if_neighbors(f, d, s->view == CLI_VIEW_NEIGH6); break;
 	case CLI_VIEW_ERRORS: show_if_errors(f, d); break;
+	case CLI_VIEW_CRYPTO_ENGINES: show_crypto_engines(f, d); break;
 	case CLI_VIEW_IKEV2_SA:
 	case CLI_VIEW_IKEV2_SA_DETAILS:
 	case CLI_VIEW_COUNT: break;
@@ -238,6 +256,7 @@ static const char *const show_json_keys[SHOW_NDUMP] = {
 	[W(INTERFACES)] = "interfaces", [W(ROUTES)] = "routes", [W(NEIGHBORS)] = "neighbors",
 	[W(SAS)] = "sas", [W(SPDS)] = "spds", [W(TUNNELS)] = "tunnels",
 	[W(IKEV2_PROFILES)] = "profiles", [W(ERRORS)] = "errors",
+	[W(CRYPTO_ENGINES)] = "crypto_engines",
 };
 
 static void show_json_list(json_t *o, const struct cli_show *s, const struct show_data *d, int what, unsigned flags)

@@ -15,7 +15,7 @@
 #include "grammar.h"
 #include "msg.h"
 
-#define SHOW_NDUMP (IPSECGW__V1__DUMP__WHAT__ALL + 1)
+#define SHOW_NDUMP (IPSECGW__V1__DUMP__WHAT__CRYPTO_ENGINES + 1)
 
 /* The replies to a view's dumps, indexed by Dump.What (borrowed). */
 struct show_data {
@@ -32,7 +32,7 @@ void show_text(FILE *f, const struct cli_show *s, const struct show_data *d, boo
 /* A new reference, or NULL when out of memory. */
 json_t *show_json(const struct cli_show *s, const struct show_data *d, bool keys);
 
-/* Formatters by area (show_ipsec.c, show_if.c, show_ikev2.c). */
+/* Formatters by area (show_ipsec.c, show_if.c, show_ikev2.c, show_crypto.c). */
 void show_ipsec_all(FILE *f, const struct show_data *d, bool keys);
 void show_ipsec_sas(FILE *f, const struct cli_show *s, const struct show_data *d, bool keys);
 void show_ipsec_spds(FILE *f, const struct cli_show *s, const struct show_data *d);
@@ -43,6 +43,8 @@ void show_if_fib(FILE *f, const struct show_data *d, bool v6);
 void show_if_neighbors(FILE *f, const struct show_data *d, bool v6);
 void show_if_errors(FILE *f, const struct show_data *d);
 void show_ikev2_profiles(FILE *f, const struct cli_show *s, const struct show_data *d, bool keys);
+/* show crypto engines (show_crypto.c). */
+void show_crypto_engines(FILE *f, const struct show_data *d);
 /* show ikev2 sa [details] from a reply of ipsecgw-ikev2 (show_ikesa.c). */
 void show_ikesa_text(FILE *f, const Ipsecgw__V1__Reply *r, bool details, bool keys);
 

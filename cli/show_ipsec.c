@@ -45,6 +45,27 @@ static void show_ipsec_window(FILE *f, const Ipsecgw__V1__SaDetails *sa)
 	}
 }
 
+/* The error reasons that counted something, one per line. */
+static void show_ipsec_sa_errors(FILE *f, const Ipsecgw__V1__SaDetails *sa)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < sa->n_errors; i++) {
+		const Ipsecgw__V1__SaErrorCounter *e = sa->errors[i];
+		const char *text = names_str(names_sa_err, (int)e->reason);
+
+		if (e->count == 0)
+			continue;
+		if (!any)
+			fprintf(f, "  errors\n");
+		any = true;
+		if (text)
+			fprintf(f, "    %s %llu\n", text, (unsigned long long)e->count);
+		else
+			fprintf(f, "    reason %d %llu\n", (int)e->reason, (unsigned long long)e->count);
+	}
+}
+
 static void show_ipsec_sa(FILE *f, size_t idx, const Ipsecgw__V1__SaDetails *sa, bool detail, bool keys)
 {
 	const Ipsecgw__V1__SaSpec *sp = sa->spec;
@@ -77,6 +98,7 @@ static void show_ipsec_sa(FILE *f, size_t idx, const Ipsecgw__V1__SaDetails *sa,
 		fprintf(f, "  tunnel-interface %s\n", sa->tunnel_interface);
 	fprintf(f, "  packets %llu bytes %llu\n", (unsigned long long)sa->counter->packets,
 		(unsigned long long)sa->counter->bytes);
+	show_ipsec_sa_errors(f, sa);
 }
 
 void show_ipsec_sas(FILE *f, const struct cli_show *s, const struct show_data *d, bool keys)

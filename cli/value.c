@@ -16,7 +16,7 @@ static const char *const value_type_names[VT_COUNT] = {
 	[VT_INTEG] = "integ",   [VT_IKE_ENCR] = "ikeencr", [VT_IKE_INTEG] = "ikeinteg",
 	[VT_DH] = "dh",         [VT_KEYBITS] = "keybits", [VT_PCI] = "pci",
 	[VT_VDEV] = "vdev",     [VT_WORDS] = "words",   [VT_KEY] = "key",
-	[VT_SECRET] = "secret",
+	[VT_SECRET] = "secret", [VT_ENG_ALG] = "engalg",
 };
 
 static const struct name_map value_keybits[] = {
@@ -32,6 +32,7 @@ static const struct name_map *value_enum_table(int type)
 	case VT_IKE_INTEG: return names_ike_integ;
 	case VT_DH: return names_dh;
 	case VT_KEYBITS: return value_keybits;
+	case VT_ENG_ALG: return names_handler_alg;
 	default: return NULL;
 	}
 }
@@ -287,6 +288,9 @@ int value_check(int type, const char *w, char *why, size_t whylen)
 		break;
 	case VT_CRYPTO: case VT_INTEG: case VT_IKE_ENCR: case VT_IKE_INTEG: case VT_DH: case VT_KEYBITS:
 		r = value_enum(type, w, &e) ? "unknown name" : NULL;
+		break;
+	case VT_ENG_ALG:
+		r = value_enum(type, w, &e) ? "not an ESP algorithm or 'all'" : NULL;
 		break;
 	case VT_PCI: r = value_pci_ok(w) ? NULL : "not a PCI address ([dddd:]bb:dd.f)"; break;
 	case VT_VDEV:

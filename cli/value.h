@@ -24,6 +24,7 @@ enum value_type {
 	VT_WORDS,   /* the rest of the line */
 	VT_KEY,     /* VT_HEX that is a secret: never echoed in messages */
 	VT_SECRET,  /* VT_STR that is a secret */
+	VT_ENG_ALG, /* an ESP algorithm or "all" (set crypto handler) */
 	VT_COUNT
 };
 
@@ -47,7 +48,7 @@ int value_hex(const char *s, uint8_t *buf, size_t cap, size_t *len);
 int value_ip(const char *s, uint8_t out[16], size_t *len); /* 4 or 16 */
 int value_prefix(const char *s, uint8_t out[16], size_t *alen, uint32_t *plen);
 int value_mac(const char *s, uint8_t out[6]);
-/* Enum-valued types (VT_CRYPTO ... VT_KEYBITS). */
+/* Enum-valued types (VT_CRYPTO ... VT_KEYBITS, VT_ENG_ALG). */
 int value_enum(int type, const char *s, int *out);
 
 #endif

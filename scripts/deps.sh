@@ -8,7 +8,7 @@ PKGS=(
   libzmq3-dev libprotobuf-c-dev protobuf-c-compiler
   libssl-dev libuv1-dev libipsec-mb-dev
   libedit-dev libmicrohttpd-dev libjansson-dev libsystemd-dev systemd
-  iproute2 iputils-ping ethtool procps curl bc dpdk-doc python3 python3-scapy python3-cryptography tmux
+  iproute2 iputils-ping ethtool procps curl tcpdump bc dpdk-doc python3 python3-scapy python3-cryptography tmux
   strongswan-charon strongswan-swanctl libcharon-extra-plugins
 )
 missing=()

@@ -34,6 +34,7 @@ static const struct layout_entry layout[SHM_T_N] = {
 	[SHM_T_SA_RT] = { sizeof(struct shm_sa_rt), SHM_MAX_SA },
 	[SHM_T_COUNTERS] = { sizeof(struct shm_counters), SHM_MAX_WORKERS },
 	[SHM_T_BASELINE] = { sizeof(struct shm_counters), 1 },
+	[SHM_T_ENGINE_RT] = { sizeof(struct shm_engine_rt), SHM_ENGINE_ROWS },
 	[SHM_T_IKE_SA] = { sizeof(struct shm_ike_sa), SHM_MAX_IKE_SA },
 	[SHM_T_IKE_COUNTERS] = { sizeof(struct shm_ike_counters), 1 },
 };
@@ -361,6 +362,11 @@ void shm_sum_ifc(const struct shm_region *r, uint32_t i, struct shm_ifc_counters
 		  sizeof(*out) / 8, (uint64_t *)out);
 }
 
+void shm_sum_sa_err(const struct shm_region *r, uint32_t i, uint64_t out[SHM_SA_ERR_N])
+{
+	sum_words(r, offsetof(struct shm_counters, sa_err) + i * sizeof(uint64_t[SHM_SA_ERR_N]), SHM_SA_ERR_N, out);
+}
+
 uint64_t shm_sum_drop(const struct shm_region *r, enum shm_drop d)
 {
 	uint64_t v;
@@ -388,4 +394,25 @@ const char *shm_drop_name(enum shm_drop d)
 const char *shm_drop_text(enum shm_drop d)
 {
 	return (unsigned)d < SHM_DROP_N ? drop_texts[d] : "?";
+}
+
+static const char *const sa_err_names[] = {
+#define _N(n, s) #n,
+	SHM_FOREACH_SA_ERR(_N)
+#undef _N
+};
+static const char *const sa_err_texts[] = {
+#define _T(n, s) s,
+	SHM_FOREACH_SA_ERR(_T)
+#undef _T
+};
+
+const char *shm_sa_err_name(enum shm_sa_err e)
+{
+	return (unsigned)e < SHM_SA_ERR_N ? sa_err_names[e] : "?";
+}
+
+const char *shm_sa_err_text(enum shm_sa_err e)
+{
+	return (unsigned)e < SHM_SA_ERR_N ? sa_err_texts[e] : "?";
 }

@@ -25,15 +25,15 @@
 #define SHM_ABI_VERSION 1u
 
 /* Capacities. Part of the layout hash: changing one changes the ABI. */
-#define SHM_MAX_IFC 256
+#define SHM_MAX_IFC 16384   /* ports, loopbacks and one ipsecN per IKE child: 10,000+ tunnels */
 #define SHM_MAX_ADDR 1024
 #define SHM_MAX_ROUTE 8192
 #define SHM_MAX_NEIGH 1024   /* static neighbors (config) */
 #define SHM_MAX_LNEIGH 4096  /* learned neighbors (dataplane) */
-#define SHM_MAX_SA 16384
+#define SHM_MAX_SA 32768
 #define SHM_MAX_SPD 256
 #define SHM_MAX_POLICY 16384
-#define SHM_MAX_TUNNEL 1024
+#define SHM_MAX_TUNNEL 16384
 #define SHM_MAX_PROFILE 64
 #define SHM_MAX_WORKERS 4
 #define SHM_MAX_SA_IN 4       /* inbound SAs per tunnel (make-before-break) */
@@ -229,6 +229,18 @@ struct shm_global {
 	uint64_t startup_gen;   /* config service's startup file on this region: 0 = not
 				 * run yet, UINT64_MAX = being applied (a start that died
 				 * there), else the generation at which it finished */
+	/* Crypto engine per algorithm (`set crypto handler`): 0 = automatic,
+	 * else 1 + engine id (ESP_ENGINE_*), and 0 = automatic, else 1 + code
+	 * path (ESP_ARCH_*) for intel-ipsec-mb. Indexed by enum shm_crypto_alg /
+	 * enum shm_integ_alg. */
+	uint8_t crypto_engine[16], crypto_arch[16];
+	uint8_t integ_engine[8], integ_arch[8];
+	/* `ikev2 set liveness PERIOD MAX-FAILURES` (read by ipsecgw-ikev2, which
+	 * then ignores its --liveness): set 0 = never given. */
+	uint32_t ikev2_liveness_period;         /* seconds, 0 = no liveness checks */
+	uint32_t ikev2_liveness_max_failures;   /* unanswered checks before the peer is dead */
+	uint8_t ikev2_liveness_set;
+	uint8_t pad_liveness[7];
 };
 
 /* ---- runtime tables; writer: dataplane ---------------------------------- */
@@ -266,7 +278,42 @@ struct shm_sa_rt {
 };
 #define SHM_SA_RT_CYCLED (1u << 0)
 
+/* Crypto engines as the dataplane measured and chose them (`show crypto
+ * engines`); one record per algorithm: enum shm_crypto_alg values first,
+ * then SHM_CRYPTO_N + enum shm_integ_alg. Writer: dataplane, at start-up
+ * and after every selection change. */
+#define SHM_ENGINE_ROWS (SHM_CRYPTO_N + SHM_INTEG_N)
+struct shm_engine_rt {
+	struct shm_rec_hdr h;           /* in_use: the dataplane filled it */
+	uint8_t integ;                  /* 1 integrity algorithm, 0 cipher */
+	uint8_t alg;                    /* enum shm_crypto_alg / shm_integ_alg */
+	uint8_t engine;                 /* engine new SAs use (ESP_ENGINE_*) */
+	uint8_t arch;                   /* its intel-ipsec-mb code path (ESP_ARCH_*) */
+	uint8_t pinned;                 /* chosen by the operator */
+	uint8_t pad[3];
+	float ns_per_pkt[3];            /* measured per intel-ipsec-mb path, 0 = unavailable */
+	float ns_ossl;                  /* measured with OpenSSL, 0 = unavailable */
+};
+
 /* ---- counters; writer: dataplane (one block per worker) ---------------- */
+
+/* Per-SA error reasons (`show ipsec sa N` and the stats service). */
+#define SHM_FOREACH_SA_ERR(_) \
+	_(REPLAY, "replay") \
+	_(INTEGRITY, "integrity check failed") \
+	_(DECRYPT, "decryption failed") \
+	_(BAD_PADDING, "bad padding") \
+	_(SEQ_CYCLED, "sequence number cycled") \
+	_(POLICY_MISMATCH, "policy mismatch") \
+	_(MALFORMED, "malformed packet") \
+	_(TOO_BIG, "packet too big after encapsulation")
+
+enum shm_sa_err {
+#define _SHM_SA_ERR_ENUM(n, s) SHM_SA_ERR_##n,
+	SHM_FOREACH_SA_ERR(_SHM_SA_ERR_ENUM)
+#undef _SHM_SA_ERR_ENUM
+	SHM_SA_ERR_N
+};
 
 /* Drop reasons: one X-macro list. Name, then the text `show error` prints. */
 #define SHM_FOREACH_DROP(_) \
@@ -305,7 +352,8 @@ struct shm_sa_rt {
 	_(NEIGH_UNRESOLVED, "neighbor not resolved") \
 	_(PUNT_NO_LISTENER, "ike daemon not listening") \
 	_(NATT_KEEPALIVE, "nat-t keepalive") \
-	_(NO_BUFFER, "no buffer")
+	_(NO_BUFFER, "no buffer") \
+	_(NO_POLICY, "no matching policy in the spd")
 
 enum shm_drop {
 #define _SHM_DROP_ENUM(n, s) SHM_DROP_##n,
@@ -330,6 +378,7 @@ struct shm_ifc_counters {
 struct shm_counters {
 	struct shm_counter sa[SHM_MAX_SA];
 	struct shm_counter policy[SHM_MAX_POLICY];
+	uint64_t sa_err[SHM_MAX_SA][SHM_SA_ERR_N];
 	struct shm_ifc_counters ifc[SHM_MAX_IFC];
 	uint64_t drop[SHM_DROP_N];
 };
@@ -463,6 +512,9 @@ struct shm_ike_counters {
 	uint64_t child_up, child_down, child_rekeys;
 	uint64_t dpd_sent, keepalives_sent;
 	uint64_t ike_sas, half_open, child_sas; /* gauges: current numbers */
+	uint64_t cookies_sent;          /* IKE_SA_INIT answered with a COOKIE (RFC 7296 2.6) */
+	uint64_t cookies_invalid;       /* IKE_SA_INIT with a COOKIE that does not verify (forged, stale) */
+	uint64_t cred_errors;           /* rsa-sig: local key or peer certificate needed but unusable */
 };
 
 /* ---- the journal; writer: config service --------------------------------- */
@@ -485,7 +537,7 @@ enum shm_table {
 	SHM_T_IFC, SHM_T_ADDR, SHM_T_ROUTE, SHM_T_NEIGH, SHM_T_SA, SHM_T_SPD,
 	SHM_T_POLICY, SHM_T_TUNNEL, SHM_T_PROFILE, SHM_T_GLOBAL,
 	/* runtime and counters (not journaled) */
-	SHM_T_IFC_RT, SHM_T_LNEIGH, SHM_T_SA_RT, SHM_T_COUNTERS, SHM_T_BASELINE,
+	SHM_T_IFC_RT, SHM_T_LNEIGH, SHM_T_SA_RT, SHM_T_COUNTERS, SHM_T_BASELINE, SHM_T_ENGINE_RT,
 	/* writer: ikev2 (not journaled) */
 	SHM_T_IKE_SA, SHM_T_IKE_COUNTERS,
 	SHM_T_N
@@ -582,6 +634,9 @@ void shm_rec_write(void *rec, const void *img, size_t size);
 /* Reader-side: sum of counters over workers, less the cleared baseline. */
 void shm_sum_sa(const struct shm_region *r, uint32_t i, struct shm_counter *out);
 void shm_sum_policy(const struct shm_region *r, uint32_t i, struct shm_counter *out);
+void shm_sum_sa_err(const struct shm_region *r, uint32_t i, uint64_t out[SHM_SA_ERR_N]);
+const char *shm_sa_err_name(enum shm_sa_err e);  /* "REPLAY" style */
+const char *shm_sa_err_text(enum shm_sa_err e);  /* "replay" style */
 void shm_sum_ifc(const struct shm_region *r, uint32_t i, struct shm_ifc_counters *out);
 uint64_t shm_sum_drop(const struct shm_region *r, enum shm_drop d);
 const char *shm_drop_name(enum shm_drop d);   /* "NO_ROUTE" style */

@@ -5,8 +5,19 @@
  * crypto-only cost of the same engine and code path (esp_engine_encrypt /
  * esp_engine_decrypt over the same byte ranges) measured right after it.
  *
- *   esp_bench [--runs N] [--ms M] [--engine imb|ossl|both] [--alg CRYPTO/INTEG]...
+ *   esp_bench [--runs N] [--ms M] [--engine imb|ossl|both|auto] [--alg CRYPTO/INTEG]...
  *             [--size 64|imix|1420] [--dir enc|dec] [--cpu C]
+ *
+ * --alg takes any pair of algorithm names (e.g. aes-ctr-192/sha1-96,
+ * none/sha1-96) instead of the default list; --engine auto prepares the SAs
+ * the way the dataplane does (ESP_ENGINE_AUTO: the start-up measurement
+ * picks engine and code path) and prints what it picked. --burst-median
+ * takes, per run, the median burst instead of the mean of all bursts: a burst
+ * during which the thread was preempted (a loaded shared machine) then does
+ * not count, as the dataplane benchmarks do not count time the worker
+ * thread was off the CPU (bench/ipsec/run.sh uses it). --pin ENGINE[/PATH]
+ * (ipsec-mb/sse|avx2|avx512, openssl) pins both algorithms of every pair,
+ * as `set crypto handler` does in the dataplane.
  *
  * Tunnel mode IPv4-in-IPv4, no ESN, no UDP encapsulation, anti-replay on,
  * bursts of 32. Cycles are TSC ticks; each figure is the median (and, in
@@ -34,9 +45,9 @@
 #define BUFSZ 2048
 #define MAXRUNS 15
 
-static const struct {
+static struct {
 	uint8_t crypto, integ;
-} algs[] = {
+} algs[16] = {
 	{ SHM_CRYPTO_AES_GCM_128, SHM_INTEG_NONE },      { SHM_CRYPTO_AES_GCM_256, SHM_INTEG_NONE },
 	{ SHM_CRYPTO_AES_CBC_128, SHM_INTEG_SHA1_96 },   { SHM_CRYPTO_AES_CBC_256, SHM_INTEG_SHA_256_128 },
 	{ SHM_CRYPTO_AES_CTR_128, SHM_INTEG_SHA1_96 },   { SHM_CRYPTO_AES_CTR_256, SHM_INTEG_SHA_256_128 },
@@ -44,6 +55,7 @@ static const struct {
 	{ SHM_CRYPTO_DES_CBC, SHM_INTEG_MD5_96 },        { SHM_CRYPTO_NONE, SHM_INTEG_SHA_256_128 },
 };
 #define NALGS (sizeof(algs) / sizeof(algs[0]))
+static size_t nalgs = 10;  /* entries of algs[] in use */
 
 static const uint16_t imix[12] = { 64, 576, 64, 64, 576, 64, 1420, 64, 576, 64, 64, 576 };
 
@@ -51,6 +63,11 @@ static double tsc_hz;
 static struct esp_engine_worker *W;
 static int nruns = 5;
 static double run_ms = 40;
+
+static int burst_median;
+static uint32_t *bursts;                /* cycles of each burst of the current phase */
+static size_t nbursts;
+#define MAXBURSTS (1u << 21)
 
 static uint8_t *bufs[NB];
 static struct esp_pkt pk[NB];
@@ -159,6 +176,32 @@ struct fig {
 	double esp[MAXRUNS], crypto[MAXRUNS];
 };
 
+static int cmpu(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void burst_add(uint64_t c)
+{
+	if (burst_median && nbursts < MAXBURSTS)
+		bursts[nbursts++] = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+}
+
+/* Cycles per packet of one phase: the mean, or the median burst. */
+static double phase_result(uint64_t cyc, uint64_t pkts)
+{
+	double r = (double)cyc / pkts;
+
+	if (burst_median && nbursts) {
+		qsort(bursts, nbursts, sizeof(*bursts), cmpu);
+		r = (double)bursts[nbursts / 2] / NB;
+	}
+	nbursts = 0;
+	return r;
+}
+
 /* One run of about run_ms of the ESP path, then as long of the engine alone. */
 static void measure(struct fig *f, int run)
 {
@@ -193,9 +236,10 @@ static void measure(struct fig *f, int run)
 			}
 			cyc += c1 - c0;
 			pkts += NB;
+			burst_add(c1 - c0);
 		}
 	}
-	f->esp[run] = (double)cyc / pkts;
+	f->esp[run] = phase_result(cyc, pkts);
 
 	/* crypto only, same engine and path, same byte ranges */
 	cyc = pkts = 0;
@@ -220,9 +264,10 @@ static void measure(struct fig *f, int run)
 				abort();
 			cyc += c1 - c0;
 			pkts += NB;
+			burst_add(c1 - c0);
 		}
 	}
-	f->crypto[run] = (double)cyc / pkts;
+	f->crypto[run] = phase_result(cyc, pkts);
 }
 
 static void make_sa(struct shm_sa *cfg, unsigned crypto, unsigned integ)
@@ -250,28 +295,54 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "runs", 1, 0, 'r' }, { "ms", 1, 0, 'm' }, { "engine", 1, 0, 'e' },
 		{ "alg", 1, 0, 'a' },  { "cpu", 1, 0, 'c' }, { "size", 1, 0, 's' },
-		{ "dir", 1, 0, 'd' },  { 0, 0, 0, 0 },
+		{ "dir", 1, 0, 'd' },  { "burst-median", 0, 0, 'b' }, { "pin", 1, 0, 'p' }, { 0, 0, 0, 0 },
 	};
 	static const int size_of[3] = { 64, 0, 1420 };
-	static struct fig figs[NALGS * 2 * 3 * 2];
-	static struct bsa *bsas[NALGS * 2];
-	const char *only[NALGS];
+	static struct fig figs[NALGS * 3 * 3 * 2];
+	static struct bsa *bsas[NALGS * 3];
 	int nfig = 0, nbsa = 0;
 	int nonly = 0, eng_mask = 3, cpu = -1, size_mask = 7, dir_mask = 3, c;
+	const char *pin = NULL;
 	char err[256];
 
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'r': nruns = atoi(optarg); break;
 		case 'm': run_ms = atof(optarg); break;
-		case 'e': eng_mask = !strcmp(optarg, "imb") ? 1 : !strcmp(optarg, "ossl") ? 2 : 3; break;
-		case 'a': if (nonly < (int)NALGS) only[nonly++] = optarg; break;
+		case 'e':
+			eng_mask = !strcmp(optarg, "imb") ? 1 : !strcmp(optarg, "ossl") ? 2 : !strcmp(optarg, "auto") ? 4 : 3;
+			break;
+		case 'a': {
+			char cn[32];
+			const char *sl = strchr(optarg, '/');
+			int ci, ii;
+
+			if (!sl || (size_t)(sl - optarg) >= sizeof(cn)) {
+				fprintf(stderr, "esp_bench: --alg CRYPTO/INTEG, got '%s'\n", optarg);
+				return 2;
+			}
+			memcpy(cn, optarg, (size_t)(sl - optarg));
+			cn[sl - optarg] = 0;
+			ci = esp_alg_crypto_by_name(cn);
+			ii = esp_alg_integ_by_name(sl + 1);
+			if (ci < 0 || ii < 0 || nonly >= (int)NALGS) {
+				fprintf(stderr, "esp_bench: unknown algorithm pair '%s'\n", optarg);
+				return 2;
+			}
+			algs[nonly].crypto = (uint8_t)ci;
+			algs[nonly++].integ = (uint8_t)ii;
+			nalgs = (size_t)nonly;
+			break;
+		}
 		case 'c': cpu = atoi(optarg); break;
 		case 's': size_mask = !strcmp(optarg, "64") ? 1 : !strcmp(optarg, "imix") ? 2 : 4; break;
 		case 'd': dir_mask = !strcmp(optarg, "enc") ? 1 : 2; break;
+		case 'b': burst_median = 1; break;
+		case 'p': pin = optarg; break;
 		default:
-			fprintf(stderr, "usage: esp_bench [--runs N] [--ms M] [--engine imb|ossl|both] "
-					"[--alg CRYPTO/INTEG]... [--size 64|imix|1420] [--dir enc|dec] [--cpu C]\n");
+			fprintf(stderr, "usage: esp_bench [--runs N] [--ms M] [--engine imb|ossl|both|auto] "
+					"[--alg CRYPTO/INTEG]... [--size 64|imix|1420] [--dir enc|dec] [--cpu C] "
+					"[--burst-median] [--pin ENGINE[/PATH]]\n");
 			return 2;
 		}
 	}
@@ -293,21 +364,34 @@ int main(int argc, char **argv)
 		bufs[i] = aligned_alloc(64, BUFSZ);
 		memset(bufs[i], 0, BUFSZ);
 	}
+	if (burst_median && !(bursts = malloc(MAXBURSTS * sizeof(*bursts)))) {
+		perror("malloc");
+		return 1;
+	}
 	calibrate();
-	for (size_t a = 0; a < NALGS; a++) {
+	if (pin) {
+		int pe = !strncmp(pin, "openssl", 7) ? ESP_ENGINE_OSSL : ESP_ENGINE_IMB, pa = ESP_ARCH_AUTO;
+		const char *sl = strchr(pin, '/');
+
+		for (int a = 0; sl && a < ESP_ARCH_N; a++)
+			if (!strcmp(sl + 1, esp_arch_name(a)))
+				pa = a;
+		for (size_t a = 0; a < nalgs; a++) {
+			if ((algs[a].crypto && esp_engine_select(0, algs[a].crypto, pe, pa) != 0) ||
+			    (algs[a].integ && esp_engine_select(1, algs[a].integ, pe, pa) != 0)) {
+				fprintf(stderr, "esp_bench: cannot pin %s\n", pin);
+				return 1;
+			}
+		}
+	}
+	for (size_t a = 0; a < nalgs; a++) {
 		char name[48];
 
 		snprintf(name, sizeof(name), "%s/%s", esp_alg_crypto(algs[a].crypto)->name,
 			 esp_alg_integ(algs[a].integ)->name);
-		if (nonly) {
-			int hit = 0;
+		for (int e = 0; e < 3; e++) {
+			int eng = e == 2 ? ESP_ENGINE_AUTO : e ? ESP_ENGINE_OSSL : ESP_ENGINE_IMB;
 
-			for (int k = 0; k < nonly; k++)
-				hit |= !strcmp(only[k], name);
-			if (!hit)
-				continue;
-		}
-		for (int e = 0; e < 2; e++) {
 			struct shm_sa cfg;
 			struct bsa *b;
 
@@ -316,14 +400,14 @@ int main(int argc, char **argv)
 			b = aligned_alloc(64, sizeof(*b));
 			memset(b, 0, sizeof(*b));
 			make_sa(&cfg, algs[a].crypto, algs[a].integ);
-			b->so = esp_sa_out_create(&cfg, e ? ESP_ENGINE_OSSL : ESP_ENGINE_IMB, err, sizeof(err));
-			b->si = esp_sa_in_create(&cfg, e ? ESP_ENGINE_OSSL : ESP_ENGINE_IMB, err, sizeof(err));
+			b->so = esp_sa_out_create(&cfg, eng, err, sizeof(err));
+			b->si = esp_sa_in_create(&cfg, eng, err, sizeof(err));
 			if (!b->so || !b->si) {
 				fprintf(stderr, "%s: %s\n", name, err);
 				return 1;
 			}
 			snprintf(b->name, sizeof(b->name), "%s", name);
-			if (e)
+			if (b->so->crypto.engine == ESP_ENGINE_OSSL)
 				snprintf(b->path, sizeof(b->path), "openssl");
 			else
 				snprintf(b->path, sizeof(b->path), "ipsec-mb/%s", esp_arch_name(b->so->crypto.arch));
@@ -348,7 +432,8 @@ int main(int argc, char **argv)
 	}
 	printf("# esp_bench: tunnel IPv4-in-IPv4, bursts of %d, median of %d passes x %.0f ms, TSC %.3f GHz\n",
 	       NB, nruns, run_ms, tsc_hz / 1e9);
-	printf("# cycles per packet: median (min) of the passes; ratio and Mpps from the medians\n");
+	printf("# cycles per packet: median (min) of the passes%s; ratio and Mpps from the medians\n",
+	       burst_median ? " (each pass: its median burst)" : "");
 	printf("# %-26s %-15s %-5s %-3s %14s %14s %6s %8s %9s\n", "algorithm", "engine/path", "size", "dir",
 	       "esp_cyc", "cryp_cyc", "ratio", "esp_Mpps", "cryp_Mpps");
 	for (int i = 0; i < nfig; i++) {
@@ -371,5 +456,6 @@ int main(int argc, char **argv)
 	}
 	esp_engine_worker_free(W);
 	esp_engine_fini();
+	free(bursts);
 	return 0;
 }

@@ -79,7 +79,9 @@ cfg_reply *cfg_dispatch(struct cfg *c, const gw_env *q)
 		case B(IKEV2_SET_ESP): cfg_ikev2_set_esp(c, q->ikev2_set_esp, rep); break;
 		case B(IKEV2_SET_LIFETIME): cfg_ikev2_set_lifetime(c, q->ikev2_set_lifetime, rep); break;
 		case B(IKEV2_LOCAL_KEY): cfg_ikev2_local_key(c, q->ikev2_local_key, rep); break;
+		case B(IKEV2_LIVENESS): cfg_ikev2_liveness(c, q->ikev2_liveness, rep); break;
 		case B(IKEV2_INITIATE): cfg_ikev2_initiate(c, q->ikev2_initiate, rep); break;
+		case B(CRYPTO_HANDLER): cfg_engine_set(c, q->crypto_handler, rep); break;
 		case B(CLEAR): cfg_counters_clear(c, q->clear, rep); break;
 		case B(DUMP): cfg_dump_request(c, q->dump, rep); break;
 		case B(SNAPSHOT): cfg_dump_snapshot(c, q->snapshot, rep); break;

@@ -338,6 +338,10 @@ void cfg_dump_request(struct cfg *c, const Ipsecgw__V1__Dump *m, cfg_reply *rep)
 	unsigned w = (unsigned)m->what;
 	int has_id = m->has_id && (w == IPSECGW__V1__DUMP__WHAT__SAS || w == IPSECGW__V1__DUMP__WHAT__SPDS);
 
+	if (w == IPSECGW__V1__DUMP__WHAT__CRYPTO_ENGINES) {
+		cfg_engine_dump(c, m, rep);
+		return;
+	}
 	if (w >= sizeof(sec_of) / sizeof(sec_of[0])) {
 		cfg_reply_fail(rep, E(INVALID_ARGUMENT), "what", "unknown value %d", (int)m->what);
 		return;

@@ -23,23 +23,42 @@ static Ipsecgw__V1__Counter *dump_ipsec_counter(const struct shm_counter *k)
 	return x;
 }
 
-/* The tunnel interface an SA protects, "" if none. */
-static void dump_ipsec_sa_tunnel(const struct cfg *c, uint32_t sa_id, char *buf, size_t len)
+/* The API's reasons are the region's X-macro list, number for number. */
+#define SA_ERR_ASSERT(n, s)                                                                  \
+	_Static_assert((int)IPSECGW__V1__SA_ERROR_COUNTER__REASON__##n == (int)SHM_SA_ERR_##n, \
+		       "SaErrorCounter.Reason " #n);
+SHM_FOREACH_SA_ERR(SA_ERR_ASSERT)
+#undef SA_ERR_ASSERT
+
+/* Every per-SA error reason of SA index i, zeros included. */
+static void dump_ipsec_sa_errors(const struct cfg *c, uint32_t i, Ipsecgw__V1__SaDetails *x)
 {
-	buf[0] = 0;
-	for (uint32_t k = 0; k < SHM_MAX_TUNNEL; k++) {
-		const struct shm_tunnel *t = cfg_rec(c, SHM_T_TUNNEL, k);
-		int used;
-		if (!t->h.in_use)
-			continue;
-		used = t->has_sa_out && t->sa_out == sa_id;
-		for (uint32_t j = 0; j < t->n_sa_in && j < SHM_MAX_SA_IN; j++)
-			used |= t->sa_in[j] == sa_id;
-		if (used && t->ifc >= 0 && t->ifc < SHM_MAX_IFC) {
-			snprintf(buf, len, "%.31s", ((const struct shm_ifc *)cfg_rec(c, SHM_T_IFC, (uint32_t)t->ifc))->name);
-			return;
-		}
+	uint64_t v[SHM_SA_ERR_N];
+
+	shm_sum_sa_err(c->r, i, v);
+	x->errors = cfg_reply_calloc(SHM_SA_ERR_N, sizeof(*x->errors));
+	for (unsigned k = 0; k < SHM_SA_ERR_N; k++) {
+		Ipsecgw__V1__SaErrorCounter *e = cfg_reply_calloc(1, sizeof(*e));
+
+		ipsecgw__v1__sa_error_counter__init(e);
+		e->reason = (Ipsecgw__V1__SaErrorCounter__Reason)k;
+		e->count = v[k];
+		x->errors[x->n_errors++] = e;
 	}
+}
+
+/* The tunnel interface an SA protects, "" if none. */
+static void dump_ipsec_sa_tunnel(const struct cfg *c, uint32_t i, char *buf, size_t len)
+{
+	uint32_t k = c->idx.sa_tunnel[i];
+	const struct shm_tunnel *t;
+
+	buf[0] = 0;
+	if (k == CFG_NONE)
+		return;
+	t = cfg_rec(c, SHM_T_TUNNEL, k);
+	if (t->h.in_use && t->ifc >= 0 && t->ifc < SHM_MAX_IFC)
+		snprintf(buf, len, "%.31s", ((const struct shm_ifc *)cfg_rec(c, SHM_T_IFC, (uint32_t)t->ifc))->name);
 }
 
 static Ipsecgw__V1__SaDetails *dump_ipsec_sa_one(struct cfg_dump *d, uint32_t i)
@@ -98,6 +117,7 @@ static Ipsecgw__V1__SaDetails *dump_ipsec_sa_one(struct cfg_dump *d, uint32_t i)
 
 	shm_sum_sa(d->c->r, i, &k);
 	x->counter = dump_ipsec_counter(&k);
+	dump_ipsec_sa_errors(d->c, i, x);
 	/* Runtime belongs to this SA only if the dataplane adopted it since the
 	 * SA was (re)created; otherwise it is a previous SA's and reads as 0. */
 	x->has_seq_out = x->has_last_seq_in = 1;
@@ -115,7 +135,7 @@ static Ipsecgw__V1__SaDetails *dump_ipsec_sa_one(struct cfg_dump *d, uint32_t i)
 			}
 		}
 	}
-	dump_ipsec_sa_tunnel(d->c, sa->sa_id, tun, sizeof(tun));
+	dump_ipsec_sa_tunnel(d->c, i, tun, sizeof(tun));
 	if (tun[0])
 		x->tunnel_interface = cfg_reply_strdup(tun);
 	return x;

@@ -27,14 +27,12 @@ static const char *ifc_kind_name(int kind)
 
 int32_t cfg_ifc_find(const struct cfg *c, const char *name)
 {
+	uint32_t i;
+
 	if (!name || strlen(name) >= SHM_NAME_MAX)
 		return -1;
-	for (uint32_t i = 0; i < SHM_MAX_IFC; i++) {
-		const struct shm_ifc *f = ifc_rec(c, i);
-		if (f->h.in_use && strncmp(f->name, name, SHM_NAME_MAX) == 0)
-			return (int32_t)i;
-	}
-	return -1;
+	i = cfg_index_ifc(c, name);
+	return i == CFG_NONE ? -1 : (int32_t)i;
 }
 
 int32_t cfg_ifc_lookup(const struct cfg *c, cfg_reply *rep, const char *field, const char *name)
@@ -120,14 +118,17 @@ void cfg_ifc_init_rec(struct shm_ifc *f, const char *name, int kind, uint32_t in
 	f->mtu = CFG_MTU_DEFAULT;
 }
 
-uint32_t cfg_ifc_free_instance(const struct cfg *c, const char *prefix)
+uint32_t cfg_ifc_free_instance(struct cfg *c, const char *prefix)
 {
 	char name[SHM_NAME_MAX];
+	uint32_t *hint = &c->idx.inst_hint[strcmp(prefix, "loop") == 0 ? 0 : 1];
 
-	for (uint32_t n = 0;; n++) {
+	for (uint32_t n = *hint;; n++) {
 		snprintf(name, sizeof(name), "%s%u", prefix, n);
-		if (cfg_ifc_find(c, name) < 0)
+		if (cfg_ifc_find(c, name) < 0) {
+			*hint = n;
 			return n;
+		}
 	}
 }
 

@@ -446,6 +446,38 @@ void cfg_ikev2_local_key(struct cfg *c, const Ipsecgw__V1__Ikev2SetLocalKey *m, 
 	cfg_change_commit(c, &ch, rep, EV(CHANGED), OBJ(GLOBAL), "ikev2 local key");
 }
 
+#define CFG_LIVENESS_PERIOD_MAX 86400u
+#define CFG_LIVENESS_FAILURES_MAX 100u
+
+void cfg_ikev2_liveness(struct cfg *c, const Ipsecgw__V1__Ikev2SetLiveness *m, cfg_reply *rep)
+{
+	struct cfg_change ch;
+	struct shm_global *g;
+
+	if (m->period > CFG_LIVENESS_PERIOD_MAX) {
+		cfg_reply_fail(rep, E(INVALID_ARGUMENT), "period", "0..%u seconds, got %u",
+			       CFG_LIVENESS_PERIOD_MAX, m->period);
+		return;
+	}
+	if (m->period && (m->max_failures < 1 || m->max_failures > CFG_LIVENESS_FAILURES_MAX)) {
+		cfg_reply_fail(rep, E(INVALID_ARGUMENT), "max_failures", "1..%u checks, got %u",
+			       CFG_LIVENESS_FAILURES_MAX, m->max_failures);
+		return;
+	}
+	if (!m->period && m->max_failures) {
+		cfg_reply_fail(rep, E(INVALID_ARGUMENT), "max_failures", "must be 0 when period is 0, got %u",
+			       m->max_failures);
+		return;
+	}
+	cfg_change_begin(c, &ch);
+	g = cfg_change_stage(&ch, SHM_T_GLOBAL, 0);
+	g->h.in_use = 1;
+	g->ikev2_liveness_period = m->period;
+	g->ikev2_liveness_max_failures = m->max_failures;
+	g->ikev2_liveness_set = 1;
+	cfg_change_commit(c, &ch, rep, EV(CHANGED), OBJ(GLOBAL), "ikev2 liveness");
+}
+
 void cfg_ikev2_initiate(struct cfg *c, const Ipsecgw__V1__Ikev2Initiate *m, cfg_reply *rep)
 {
 	struct shm_region *r = c->r;

@@ -87,12 +87,14 @@ int cfg_index_init(struct cfg_index *x)
 {
 	memset(x, 0, sizeof(*x));
 	if (cfg_index_map_init(&x->sa, SHM_MAX_SA) < 0 || cfg_index_map_init(&x->spd, SHM_MAX_SPD) < 0 ||
-	    cfg_index_map_init(&x->pol, SHM_MAX_POLICY) < 0)
+	    cfg_index_map_init(&x->pol, SHM_MAX_POLICY) < 0 || cfg_index_map_init(&x->ifc, SHM_MAX_IFC) < 0)
 		goto fail;
 	x->sa_refs = calloc(SHM_MAX_SA, sizeof(*x->sa_refs));
+	x->sa_tunnel = malloc(SHM_MAX_SA * sizeof(*x->sa_tunnel));
 	x->spd_npol = calloc(SHM_MAX_SPD, sizeof(*x->spd_npol));
-	if (!x->sa_refs || !x->spd_npol)
+	if (!x->sa_refs || !x->spd_npol || !x->sa_tunnel)
 		goto fail;
+	memset(x->sa_tunnel, 0xff, SHM_MAX_SA * sizeof(*x->sa_tunnel));
 	return 0;
 fail:
 	cfg_index_fini(x);
@@ -104,9 +106,11 @@ void cfg_index_fini(struct cfg_index *x)
 	cfg_index_map_fini(&x->sa);
 	cfg_index_map_fini(&x->spd);
 	cfg_index_map_fini(&x->pol);
+	cfg_index_map_fini(&x->ifc);
 	free(x->sa_refs);
 	free(x->spd_npol);
-	x->sa_refs = x->spd_npol = NULL;
+	free(x->sa_tunnel);
+	x->sa_refs = x->spd_npol = x->sa_tunnel = NULL;
 }
 
 uint32_t cfg_index_sa(const struct cfg *c, uint32_t sa_id)
@@ -146,6 +150,36 @@ uint32_t cfg_index_policy(const struct cfg *c, const struct shm_policy *p)
 	return cfg_index_map_find(&c->idx.pol, cfg_index_policy_hash(p), cfg_index_policy_eq, c, p);
 }
 
+uint32_t cfg_index_name_hash(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < SHM_NAME_MAX && name[i]; i++)
+		h = (h ^ (uint8_t)name[i]) * 16777619u;
+	return h;
+}
+
+static int cfg_index_ifc_eq(const struct cfg *c, uint32_t i, const void *arg)
+{
+	const struct shm_ifc *f = cfg_rec(c, SHM_T_IFC, i);
+
+	return cfg_in_use(c, SHM_T_IFC, i) && strncmp(f->name, arg, SHM_NAME_MAX) == 0;
+}
+
+uint32_t cfg_index_ifc(const struct cfg *c, const char *name)
+{
+	return cfg_index_map_find(&c->idx.ifc, cfg_index_name_hash(name), cfg_index_ifc_eq, c, name);
+}
+
+/* A freed loopN / ipsecN lowers the search start of its prefix. */
+static void cfg_index_ifc_freed(struct cfg *c, const struct shm_ifc *f)
+{
+	int k = f->kind == SHM_IFC_LOOPBACK ? 0 : f->kind == SHM_IFC_IPSEC ? 1 : -1;
+
+	if (k >= 0 && f->instance < c->idx.inst_hint[k])
+		c->idx.inst_hint[k] = f->instance;
+}
+
 uint32_t cfg_index_free(const struct cfg *c, enum shm_table t)
 {
 	uint32_t cap = shm_capacity(c->r, t);
@@ -156,7 +190,8 @@ uint32_t cfg_index_free(const struct cfg *c, enum shm_table t)
 	return CFG_NONE;
 }
 
-static void cfg_index_sa_ref(struct cfg *c, uint32_t sa_id, int delta)
+/* tunnel: the tunnel record that references it, or CFG_NONE (a policy) */
+static void cfg_index_sa_ref(struct cfg *c, uint32_t sa_id, int delta, uint32_t tunnel)
 {
 	uint32_t i = cfg_index_sa(c, sa_id);
 
@@ -165,9 +200,11 @@ static void cfg_index_sa_ref(struct cfg *c, uint32_t sa_id, int delta)
 		return;
 	}
 	c->idx.sa_refs[i] += (uint32_t)delta;
+	if (tunnel != CFG_NONE)
+		c->idx.sa_tunnel[i] = delta > 0 ? tunnel : CFG_NONE;
 }
 
-static void cfg_index_links(struct cfg *c, enum shm_table t, const void *rec, int delta)
+static void cfg_index_links(struct cfg *c, enum shm_table t, uint32_t ri, const void *rec, int delta)
 {
 	if (t == SHM_T_POLICY) {
 		const struct shm_policy *p = rec;
@@ -177,13 +214,13 @@ static void cfg_index_links(struct cfg *c, enum shm_table t, const void *rec, in
 		else
 			gw_warn("region: a policy in SPD %u, which does not exist", p->spd_id);
 		if (p->action == SHM_POL_PROTECT)
-			cfg_index_sa_ref(c, p->sa_id, delta);
+			cfg_index_sa_ref(c, p->sa_id, delta, CFG_NONE);
 	} else if (t == SHM_T_TUNNEL) {
 		const struct shm_tunnel *tu = rec;
 		if (tu->has_sa_out)
-			cfg_index_sa_ref(c, tu->sa_out, delta);
+			cfg_index_sa_ref(c, tu->sa_out, delta, ri);
 		for (uint32_t k = 0; k < tu->n_sa_in && k < SHM_MAX_SA_IN; k++)
-			cfg_index_sa_ref(c, tu->sa_in[k], delta);
+			cfg_index_sa_ref(c, tu->sa_in[k], delta, ri);
 	}
 }
 
@@ -192,13 +229,17 @@ void cfg_index_update(struct cfg *c, enum shm_table t, uint32_t i, const void *o
 	const struct shm_rec_hdr *o = old, *n = new;
 
 	if (o->in_use) {
-		cfg_index_links(c, t, old, -1);
+		cfg_index_links(c, t, i, old, -1);
 		if (t == SHM_T_SA)
 			cfg_index_map_del(&c->idx.sa, ((const struct shm_sa *)old)->sa_id, i);
 		else if (t == SHM_T_SPD)
 			cfg_index_map_del(&c->idx.spd, ((const struct shm_spd *)old)->spd_id, i);
 		else if (t == SHM_T_POLICY)
 			cfg_index_map_del(&c->idx.pol, cfg_index_policy_hash(old), i);
+		else if (t == SHM_T_IFC) {
+			cfg_index_map_del(&c->idx.ifc, cfg_index_name_hash(((const struct shm_ifc *)old)->name), i);
+			cfg_index_ifc_freed(c, old);
+		}
 	}
 	if (n->in_use) {
 		if (t == SHM_T_SA)
@@ -207,7 +248,9 @@ void cfg_index_update(struct cfg *c, enum shm_table t, uint32_t i, const void *o
 			cfg_index_map_put(&c->idx.spd, ((const struct shm_spd *)new)->spd_id, i);
 		else if (t == SHM_T_POLICY)
 			cfg_index_map_put(&c->idx.pol, cfg_index_policy_hash(new), i);
-		cfg_index_links(c, t, new, +1);
+		else if (t == SHM_T_IFC)
+			cfg_index_map_put(&c->idx.ifc, cfg_index_name_hash(((const struct shm_ifc *)new)->name), i);
+		cfg_index_links(c, t, i, new, +1);
 		if (i == c->idx.hint[t])
 			c->idx.hint[t] = i + 1;
 	} else if (i < c->idx.hint[t]) {
@@ -221,6 +264,7 @@ void cfg_index_build(struct cfg *c)
 
 	/* Table order matters: SAs and SPDs are indexed before the policies
 	 * and tunnels that reference them. */
+	c->idx.inst_hint[0] = c->idx.inst_hint[1] = 0;
 	for (int t = 0; t < SHM_T_CONFIG_N; t++) {
 		uint32_t cap = shm_capacity(c->r, t);
 		c->idx.hint[t] = 0;

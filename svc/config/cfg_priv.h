@@ -37,7 +37,10 @@ struct cfg_index {
 	struct cfg_map sa;      /* sa_id -> SA index */
 	struct cfg_map spd;     /* spd_id -> SPD index */
 	struct cfg_map pol;     /* hash of the policy's spec -> policy index */
+	struct cfg_map ifc;     /* hash of the interface name -> interface index */
+	uint32_t inst_hint[2];  /* loopN, ipsecN: every instance below is taken */
 	uint32_t *sa_refs;      /* per SA index: protecting policies + tunnel uses */
+	uint32_t *sa_tunnel;    /* per SA index: the tunnel record it protects, CFG_NONE */
 	uint32_t *spd_npol;     /* per SPD index: policies in it */
 	uint32_t hint[SHM_T_CONFIG_N]; /* no free record below this index */
 };
@@ -56,6 +59,8 @@ uint32_t cfg_index_sa(const struct cfg *c, uint32_t sa_id);
 uint32_t cfg_index_spd(const struct cfg *c, uint32_t spd_id);
 /* The in-use policy whose spec equals p's (header and index ignored). */
 uint32_t cfg_index_policy(const struct cfg *c, const struct shm_policy *p);
+uint32_t cfg_index_ifc(const struct cfg *c, const char *name);  /* CFG_NONE if absent */
+uint32_t cfg_index_name_hash(const char *name);
 uint32_t cfg_index_policy_hash(const struct shm_policy *p);
 
 /* ---- cfg_events.c: the PUB side ----------------------------------------- */
@@ -177,7 +182,7 @@ const char *cfg_ifc_refs(const struct cfg *c, uint32_t i, char *buf, size_t len)
 int32_t cfg_ifc_lookup(const struct cfg *c, cfg_reply *rep, const char *field, const char *name);
 /* A new interface record's fields; and the lowest N with no PREFIXN interface. */
 void cfg_ifc_init_rec(struct shm_ifc *f, const char *name, int kind, uint32_t instance);
-uint32_t cfg_ifc_free_instance(const struct cfg *c, const char *prefix);
+uint32_t cfg_ifc_free_instance(struct cfg *c, const char *prefix);
 
 /* cfg_sa.c: algorithm names, and who uses SA index i. */
 const char *cfg_sa_crypto_name(unsigned alg);
@@ -255,8 +260,14 @@ void cfg_ikev2_set_esp(struct cfg *c, const Ipsecgw__V1__Ikev2ProfileSetEspTrans
 void cfg_ikev2_set_lifetime(struct cfg *c, const Ipsecgw__V1__Ikev2ProfileSetSaLifetime *m,
 			    cfg_reply *rep);
 void cfg_ikev2_local_key(struct cfg *c, const Ipsecgw__V1__Ikev2SetLocalKey *m, cfg_reply *rep);
+void cfg_ikev2_liveness(struct cfg *c, const Ipsecgw__V1__Ikev2SetLiveness *m, cfg_reply *rep);
 void cfg_ikev2_initiate(struct cfg *c, const Ipsecgw__V1__Ikev2Initiate *m, cfg_reply *rep);
+void cfg_engine_set(struct cfg *c, const Ipsecgw__V1__CryptoHandlerSet *m, cfg_reply *rep);
+/* Dump{CRYPTO_ENGINES} (cfg_engine.c): one reply, no paging. */
+void cfg_engine_dump(struct cfg *c, const Ipsecgw__V1__Dump *m, cfg_reply *rep);
 void cfg_counters_clear(struct cfg *c, const Ipsecgw__V1__ClearCounters *m, cfg_reply *rep);
+void cfg_counters_reset_sa(struct cfg *c, uint32_t i);
+void cfg_counters_reset_policy(struct cfg *c, uint32_t i);
 void cfg_dump_request(struct cfg *c, const Ipsecgw__V1__Dump *m, cfg_reply *rep);
 void cfg_dump_snapshot(struct cfg *c, const Ipsecgw__V1__SnapshotRequest *m, cfg_reply *rep);
 

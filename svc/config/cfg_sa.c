@@ -266,6 +266,7 @@ void cfg_sa_add(struct cfg *c, const Ipsecgw__V1__SaAdd *m, cfg_reply *rep)
 		cfg_reply_fail(rep, E(RESOURCE_EXHAUSTED), "sa_id", "the SA table is full (%d)", SHM_MAX_SA);
 		goto out;
 	}
+	cfg_counters_reset_sa(c, i);
 	cfg_change_begin(c, &ch);
 	memcpy(cfg_change_stage(&ch, SHM_T_SA, i), &sa, sizeof(sa));
 	cfg_change_commit(c, &ch, rep, EV(ADDED), OBJ(SA), "%u", sa.sa_id);
@@ -343,6 +344,7 @@ void cfg_sa_set_key(struct cfg *c, const Ipsecgw__V1__SaSetKey *m, cfg_reply *re
 	    (m->has_integ_key && sa_integ_key(rep, sa.integ_alg, 1, &m->integ_key, &sa) < 0))
 		goto out;
 	sa.key_gen++;
+	cfg_counters_reset_sa(c, i);
 	cfg_change_begin(c, &ch);
 	memcpy(cfg_change_stage(&ch, SHM_T_SA, i), &sa, sizeof(sa));
 	cfg_change_commit(c, &ch, rep, EV(CHANGED), OBJ(SA), "%u", m->sa_id);

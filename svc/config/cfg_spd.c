@@ -243,6 +243,7 @@ void cfg_spd_policy(struct cfg *c, const Ipsecgw__V1__PolicyAddDel *m, cfg_reply
 			       SHM_MAX_POLICY);
 		return;
 	}
+	cfg_counters_reset_policy(c, i);
 	cfg_change_begin(c, &ch);
 	memcpy(cfg_change_stage(&ch, SHM_T_POLICY, i), &p, sizeof(p));
 	cfg_change_commit(c, &ch, rep, EV(ADDED), OBJ(POLICY), "%u", i);

@@ -76,6 +76,61 @@ static int tunnel_lookup(const struct cfg *c, cfg_reply *rep, const char *name, 
 	return 0;
 }
 
+/* Remove what goes through interface fi (TunnelDelete with cascade): every
+ * removal its own commit and event, so a crash halfway leaves a consistent
+ * region with some of them gone. */
+static void tunnel_unlink(struct cfg *c, int32_t fi)
+{
+	struct cfg_change ch;
+	char a[64];
+
+	for (uint32_t k = 0; k < SHM_MAX_ROUTE; k++) {
+		const struct shm_route *x = cfg_rec(c, SHM_T_ROUTE, k);
+		if (x->h.in_use && x->ifc == fi) {
+			cfg_reply *r = cfg_reply_new();
+			cfg_valid_ntop(a, x->af, x->prefix);
+			cfg_change_begin(c, &ch);
+			cfg_change_delete(&ch, SHM_T_ROUTE, k);
+			cfg_change_commit(c, &ch, r, EV(DELETED), OBJ(ROUTE), "%s/%u", a, x->plen);
+			cfg_reply_free(r);
+		}
+	}
+	for (uint32_t k = 0; k < SHM_MAX_ADDR; k++) {
+		const struct shm_addr *x = cfg_rec(c, SHM_T_ADDR, k);
+		if (x->h.in_use && x->ifc == fi) {
+			cfg_reply *r = cfg_reply_new();
+			cfg_valid_ntop(a, x->af, x->addr);
+			cfg_change_begin(c, &ch);
+			cfg_change_delete(&ch, SHM_T_ADDR, k);
+			cfg_change_commit(c, &ch, r, EV(DELETED), OBJ(ADDRESS), "%s/%u", a, x->plen);
+			cfg_reply_free(r);
+		}
+	}
+	for (uint32_t k = 0; k < SHM_MAX_NEIGH; k++) {
+		const struct shm_neigh *x = cfg_rec(c, SHM_T_NEIGH, k);
+		if (x->h.in_use && x->ifc == fi) {
+			cfg_reply *r = cfg_reply_new();
+			cfg_valid_ntop(a, x->af, x->ip);
+			cfg_change_begin(c, &ch);
+			cfg_change_delete(&ch, SHM_T_NEIGH, k);
+			cfg_change_commit(c, &ch, r, EV(DELETED), OBJ(NEIGHBOR), "%s", a);
+			cfg_reply_free(r);
+		}
+	}
+	for (uint32_t k = 0; k < SHM_MAX_IFC; k++) {
+		const struct shm_ifc *x = cfg_rec(c, SHM_T_IFC, k);
+		if (x->h.in_use && (int32_t)k != fi && x->unnumbered == fi) {
+			cfg_reply *r = cfg_reply_new();
+			struct shm_ifc *f;
+			cfg_change_begin(c, &ch);
+			f = cfg_change_stage(&ch, SHM_T_IFC, k);
+			f->unnumbered = -1;
+			cfg_change_commit(c, &ch, r, EV(CHANGED), OBJ(INTERFACE), "%.31s", f->name);
+			cfg_reply_free(r);
+		}
+	}
+}
+
 void cfg_tunnel_delete(struct cfg *c, const Ipsecgw__V1__TunnelDelete *m, cfg_reply *rep)
 {
 	struct cfg_change ch;
@@ -85,6 +140,8 @@ void cfg_tunnel_delete(struct cfg *c, const Ipsecgw__V1__TunnelDelete *m, cfg_re
 
 	if (tunnel_lookup(c, rep, m->name, &fi, &ti) < 0)
 		return;
+	if (m->has_cascade && m->cascade)
+		tunnel_unlink(c, fi);
 	if (*cfg_ifc_refs(c, (uint32_t)fi, why, sizeof(why))) {
 		cfg_reply_fail(rep, E(IN_USE), "name", "%s is in use: %s", m->name, why);
 		return;

@@ -21,6 +21,7 @@
 
 #include "dp_api.h"
 #include "dp_ctl.h"
+#include "dp_esp.h"
 #include "dp_eal.h"
 #include "dp_neigh.h"
 #include "dp_ping.h"
@@ -44,6 +45,7 @@ struct dataplane {
 	struct dp_ctl c;
 	struct shm_region r;
 	int attached, registered, launched, eal;
+	int last_rc;                    /* of the last snapshot update */
 	uint64_t deadline_ms;
 	char why[256];
 	dataplane_failed_fn *failed;
@@ -165,8 +167,10 @@ static void on_fast(uv_timer_t *t)
 	int rc;
 
 	dp_punt_drain(&dp->c);
-	if ((rc = dp_tables_update(&dp->c, 0)) < 0)
+	rc = dp_tables_update(&dp->c, 0);
+	if (rc < 0 && rc != dp->last_rc)    /* once per failure, not every millisecond */
 		gw_err("configuration not applied: %s (the previous one keeps forwarding)", strerror(-rc));
+	dp->last_rc = rc;
 	dp_tables_reclaim(&dp->c, 0);
 }
 
@@ -225,6 +229,10 @@ static int launch(struct dataplane *dp, char *err, size_t errlen)
 	unsigned lcore, w = 0;
 	int rc;
 
+	if ((rc = dp_esp_init(c)) < 0) {
+		snprintf(err, errlen, "crypto engines: %s", strerror(-rc));
+		return rc;
+	}
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		if (!(c->w[w] = dp_worker_new(c, w, lcore))) {
 			snprintf(err, errlen, "worker %u: %s", w, rte_strerror(rte_errno));
@@ -412,6 +420,7 @@ void dataplane_stop(struct dataplane *dp)
 	if (c->r)
 		dp_port_close_all(c);
 	dp_tables_free(c);
+	dp_esp_fini(c);
 	dp_neigh_free(c->nb);
 	c->nb = NULL;
 	for (unsigned i = 0; i < DP_MAX_WORKERS; i++) {

@@ -18,6 +18,7 @@ struct dp_neigh;
 struct dp_ping;
 struct dp_punt;
 struct dp_api;
+struct dp_esp_ctl;
 struct rte_mempool;
 struct rte_rcu_qsbr;
 
@@ -70,6 +71,7 @@ struct dp_ctl {
 	struct dp_ping *ping;
 	struct dp_punt *punt;
 	struct dp_api *api;
+	struct dp_esp_ctl *esp;         /* prepared SAs (dp_esp_build.c) */
 };
 
 static inline const struct dp_fwd *dp_ctl_fwd(const struct dp_ctl *c)

@@ -1,21 +1,543 @@
-/* ESP hook points (see dp_esphook.h): no SAs yet, every packet is NO_SA. */
+/* The IPsec stages of the packet path (dp_esphook.h, dp_esp.h). */
 #include "dp_esphook.h"
+
+#include <string.h>
+
+#include <rte_mbuf.h>
+
+#include "dp_classify.h"
+#include "dp_esp.h"
+#include "dp_fib.h"
+#include "dp_icmp.h"
+#include "dp_ip.h"
+#include "esp_inb.h"
+#include "esp_outb.h"
+#include "esp_sa.h"
+#include "spd/dp_spd.h"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static inline uint8_t *ip_of(struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod_offset(m, uint8_t *, DP_ETH_HLEN);
+}
+
+/* The IP length of a packet classify already checked. */
+static inline uint32_t ip_len(const uint8_t *ip)
+{
+	return (ip[0] >> 4) == 4 ? dp_rd16(ip + 2) : DP_IP6_HLEN + (uint32_t)dp_rd16(ip + 4);
+}
+
+/* The ESP view of a frame: IP header on, room before it for the outer
+ * headers while the Ethernet header still fits in front. */
+static inline void pkt_from_mbuf(struct esp_pkt *p, struct rte_mbuf *m)
+{
+	p->data = ip_of(m);
+	p->len = (uint32_t)m->data_len - DP_ETH_HLEN;
+	p->headroom = rte_pktmbuf_headroom(m);
+	p->tailroom = rte_pktmbuf_tailroom(m);
+	p->drop = ESP_PKT_OK;
+	p->next_proto = 0;
+	p->user = m;
+}
+
+/* Back to a frame: an Ethernet header's gap, then the packet. */
+static inline struct rte_mbuf *pkt_to_mbuf(const struct esp_pkt *p)
+{
+	struct rte_mbuf *m = p->user;
+	uint8_t *eth = p->data - DP_ETH_HLEN;
+
+	m->data_off = (uint16_t)(eth - (uint8_t *)m->buf_addr);
+	m->data_len = (uint16_t)(p->len + DP_ETH_HLEN);
+	m->pkt_len = m->data_len;
+	return m;
+}
+
+static inline void sa_count_err(struct dp_worker *w, uint32_t sa, enum shm_drop d)
+{
+	int e;
+
+	switch (d) {
+	case SHM_DROP_REPLAY: e = SHM_SA_ERR_REPLAY; break;
+	case SHM_DROP_INTEGRITY: e = SHM_SA_ERR_INTEGRITY; break;
+	case SHM_DROP_DECRYPT: e = SHM_SA_ERR_DECRYPT; break;
+	case SHM_DROP_BAD_PADDING: e = SHM_SA_ERR_BAD_PADDING; break;
+	case SHM_DROP_SEQ_CYCLED: e = SHM_SA_ERR_SEQ_CYCLED; break;
+	case SHM_DROP_POLICY_MISMATCH: e = SHM_SA_ERR_POLICY_MISMATCH; break;
+	case SHM_DROP_MTU_EXCEEDED: e = SHM_SA_ERR_TOO_BIG; break;
+	case SHM_DROP_RUNT:
+	case SHM_DROP_IP4_BAD_HEADER:
+	case SHM_DROP_IP4_BAD_CHECKSUM:
+	case SHM_DROP_IP4_BAD_LENGTH:
+	case SHM_DROP_IP6_BAD_HEADER:
+	case SHM_DROP_IP6_BAD_LENGTH:
+	case SHM_DROP_MARTIAN:
+	case SHM_DROP_MCAST:
+		e = SHM_SA_ERR_MALFORMED;
+		break;
+	default:
+		return;
+	}
+	w->k->sa_err[sa][e]++;
+}
+
+static inline void sa_drop(struct dp_worker *w, struct rte_mbuf *m, uint16_t ifc, uint32_t sa, enum shm_drop d)
+{
+	sa_count_err(w, sa, d);
+	dp_drop(w, m, ifc, d);
+}
+
+static inline void pol_count(struct dp_worker *w, uint32_t policy, uint32_t bytes)
+{
+	w->k->policy[policy].packets++;
+	w->k->policy[policy].bytes += bytes;
+}
+
+/* addr in [lo, hi], n bytes in network order */
+static inline int in_range(const uint8_t *a, const uint8_t *lo, const uint8_t *hi, size_t n)
+{
+	return memcmp(a, lo, n) >= 0 && memcmp(a, hi, n) <= 0;
+}
+
+/* The inbound protect policy of SPD spd_id that names SA s and matches
+ * the outer header of an ESP packet (VPP's inbound protect lookup: local
+ * = destination, remote = source, protocol not looked at). Policies come
+ * sorted by priority. Returns its region index or DP_ESP_NONE. */
+static uint32_t pol_match(const struct dp_esp *e, const struct dp_esp_sa *s, uint32_t spd_id, const uint8_t *ip)
+{
+	int v6 = (ip[0] >> 4) == 6;
+	const uint8_t *src = v6 ? ip + 8 : ip + 12, *dst = v6 ? ip + 24 : ip + 16;
+	size_t n = v6 ? 16 : 4;
+
+	for (uint32_t k = 0; k < s->n_pol; k++) {
+		const struct dp_esp_pol *p = &e->pol[s->pol + k];
+		if (p->spd_id != spd_id || p->af != (v6 ? SHM_AF_INET6 : SHM_AF_INET))
+			continue;
+		if (in_range(dst, p->laddr_start, p->laddr_end, n) && in_range(src, p->raddr_start, p->raddr_end, n))
+			return p->policy;
+	}
+	return DP_ESP_NONE;
+}
+
+/* ESP (or ESP in UDP, or IKE) for one of our addresses: not cleartext for
+ * the inbound SPD; the SA's policies (or the IKE daemon) judge it. */
+static int esp_or_ike_for_us(const struct dp_fwd *f, uint8_t af, const uint8_t *ip, uint32_t len)
+{
+	uint32_t l4, id;
+	uint8_t proto;
+
+	if (af == SHM_AF_INET) {
+		l4 = (ip[0] & 0x0fu) * 4u;
+		proto = ip[9];
+		if ((dp_rd16(ip + 6) & 0x1fffu) != 0)
+			return 0;
+	} else {
+		l4 = DP_IP6_HLEN;
+		proto = ip[6];
+	}
+	if (proto == DP_PROTO_UDP) {
+		uint16_t dport;
+		if (len < l4 + DP_UDP_HLEN)
+			return 0;
+		dport = dp_rd16(ip + l4 + 2);
+		if (dport != DP_UDP_IKE && dport != DP_UDP_NATT)
+			return 0;
+	} else if (proto != DP_PROTO_ESP) {
+		return 0;
+	}
+	id = af == SHM_AF_INET ? dp_fib_lookup4(f->fib4, dp_rd32(ip + 16)) : dp_fib_lookup6(f->fib6, ip + 24);
+	return f->nh[id].type == DP_NH_LOCAL;
+}
+
+/* IKE the gateway itself sends (UDP from port 500 or 4500) bypasses the
+ * SPDs, as the IKE daemon's own traffic does in other gateways. */
+static int ike_from_us(uint8_t af, const uint8_t *ip, uint32_t len)
+{
+	uint32_t l4 = af == SHM_AF_INET ? (ip[0] & 0x0fu) * 4u : DP_IP6_HLEN;
+	uint8_t proto = af == SHM_AF_INET ? ip[9] : ip[6];
+	uint16_t sport;
+
+	if (proto != DP_PROTO_UDP || len < l4 + DP_UDP_HLEN)
+		return 0;
+	sport = dp_rd16(ip + l4);
+	return sport == DP_UDP_IKE || sport == DP_UDP_NATT;
+}
+
+/* ---- inbound -------------------------------------------------------------- */
+
+/* Decrypted packets of one SA: validate the inner header, check the
+ * inbound SPD, count, and forward them as received on the tunnel
+ * interface (or the interface the ESP came in on). */
+static void deliver(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, uint32_t idx, struct esp_pkt **pp,
+		    uint16_t n)
+{
+	const struct dp_esp *e = f->esp;
+	const struct dp_esp_sa *s = &e->sa[idx];
+	uint16_t rx = s->tun_ifc != DP_NO_IFC ? s->tun_ifc : in_ifc;
+	int spd = s->tun_ifc == DP_NO_IFC && in_ifc < SHM_MAX_IFC && f->ifc[in_ifc].spd >= 0;
+	struct rte_mbuf *v4[DP_BURST], *v6[DP_BURST];
+	const uint8_t *ip4[DP_BURST], *ip6[DP_BURST];
+	uint32_t len4[DP_BURST], len6[DP_BURST], dst[DP_BURST];
+	uint16_t l3[DP_BURST], n4 = 0, n6 = 0;
+	struct dp_spd_result res[DP_BURST];
+
+	for (uint16_t t = 0; t < n; t++) {
+		struct rte_mbuf *m = pkt_to_mbuf(pp[t]);
+		uint8_t *ip = pp[t]->data;
+		uint32_t len = pp[t]->len;
+		struct dp_meta meta;
+
+		w->k->sa[idx].packets++;
+		w->k->sa[idx].bytes += len;
+		if (s->tun_ifc != DP_NO_IFC && !f->ifc[rx].up) {
+			dp_drop(w, m, rx, SHM_DROP_IFC_DOWN);
+			continue;
+		}
+		if ((ip[0] >> 4) == 4) {
+			if (dp_classify_ip4(ip, len, 0, &meta) != DP_CLS_IP4) {
+				sa_drop(w, m, rx, idx, (enum shm_drop)meta.drop);
+				continue;
+			}
+			dst[n4] = dp_rd32(ip + 16);
+			l3[n4] = meta.l3_len;
+			ip4[n4] = ip;
+			len4[n4] = meta.l3_len;
+			v4[n4++] = m;
+		} else {
+			enum dp_class k = dp_classify_ip6(ip, len, 0, &meta);
+			if (k != DP_CLS_IP6) {
+				sa_drop(w, m, rx, idx, k == DP_CLS_ND ? SHM_DROP_LOCAL_UNHANDLED : (enum shm_drop)meta.drop);
+				continue;
+			}
+			ip6[n6] = ip;
+			len6[n6] = meta.l3_len;
+			v6[n6++] = m;
+		}
+		if (rx != in_ifc) {
+			w->k->ifc[rx].rx_packets++;
+			w->k->ifc[rx].rx_bytes += len;
+		}
+	}
+	if (spd) {
+		/* The inner packet must not match a protect policy naming another
+		 * SA, nor a discard policy. */
+		int slot = f->ifc[in_ifc].spd;
+		uint16_t k = 0;
+
+		if (n4)
+			dp_spd_classify(e->spd, slot, SHM_DIR_IN, SHM_AF_INET, ip4, len4, n4, res);
+		for (uint16_t t = 0; t < n4; t++) {
+			if (res[t].policy != DP_SPD_NONE && res[t].action == SHM_POL_PROTECT &&
+			    e->pol_sa[res[t].policy] != idx) {
+				sa_drop(w, v4[t], in_ifc, idx, SHM_DROP_POLICY_MISMATCH);
+				continue;
+			}
+			if (res[t].policy != DP_SPD_NONE && res[t].action == SHM_POL_DISCARD) {
+				dp_drop(w, v4[t], in_ifc, SHM_DROP_POLICY_DISCARD);
+				continue;
+			}
+			dst[k] = dst[t];
+			l3[k] = l3[t];
+			v4[k++] = v4[t];
+		}
+		n4 = k;
+		k = 0;
+		if (n6)
+			dp_spd_classify(e->spd, slot, SHM_DIR_IN, SHM_AF_INET6, ip6, len6, n6, res);
+		for (uint16_t t = 0; t < n6; t++) {
+			if (res[t].policy != DP_SPD_NONE && res[t].action == SHM_POL_PROTECT &&
+			    e->pol_sa[res[t].policy] != idx) {
+				sa_drop(w, v6[t], in_ifc, idx, SHM_DROP_POLICY_MISMATCH);
+				continue;
+			}
+			if (res[t].policy != DP_SPD_NONE && res[t].action == SHM_POL_DISCARD) {
+				dp_drop(w, v6[t], in_ifc, SHM_DROP_POLICY_DISCARD);
+				continue;
+			}
+			v6[k++] = v6[t];
+		}
+		n6 = k;
+	}
+	if (n4)
+		dp_ip4_input_decrypted(w, f, rx, v4, dst, l3, n4);
+	if (n6)
+		dp_ip6_input_decrypted(w, f, rx, v6, n6);
+}
 
 uint16_t dp_esphook_in(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **m,
 		       uint16_t n)
 {
-	(void)f;
-	for (uint16_t i = 0; i < n; i++)
-		dp_drop(w, m[i], in_ifc, SHM_DROP_NO_SA);
-	return 0;
+	const struct dp_esp *e = f->esp;
+	int spd_if = in_ifc < SHM_MAX_IFC && f->ifc[in_ifc].spd >= 0;
+	struct esp_pkt pk[DP_BURST], *pp[DP_BURST];
+	uint32_t sai[DP_BURST];
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *mb = m[i];
+		const uint8_t *ip = ip_of(mb);
+		const struct dp_esp_sa *s;
+		uint32_t spi, idx;
+		int rc;
+
+		if (__builtin_expect(mb->nb_segs != 1, 0)) {
+			dp_drop(w, mb, in_ifc, SHM_DROP_MTU_EXCEEDED);
+			continue;
+		}
+		rc = esp_inb_spi(ip, mb->data_len - DP_ETH_HLEN, &spi);
+		if (rc != ESP_PKT_OK) {
+			dp_drop(w, mb, in_ifc, (enum shm_drop)rc);
+			continue;
+		}
+		idx = dp_esp_spi_find(e, spi);
+		if (idx == DP_ESP_NONE || !e->sa[idx].in) {
+			dp_drop(w, mb, in_ifc, SHM_DROP_NO_SA);
+			continue;
+		}
+		s = &e->sa[idx];
+		if (s->tun_ifc == DP_NO_IFC) {
+			/* An SA of inbound protect policies: one of them, in this
+			 * interface's SPD, must match the outer header. */
+			uint32_t pol = spd_if ? pol_match(e, s, f->ifc[in_ifc].spd_id, ip) : DP_ESP_NONE;
+			if (pol == DP_ESP_NONE) {
+				sa_drop(w, mb, in_ifc, idx, SHM_DROP_POLICY_MISMATCH);
+				continue;
+			}
+			pol_count(w, pol, ip_len(ip));
+		}
+		pkt_from_mbuf(&pk[k], mb);
+		pp[k] = &pk[k];
+		sai[k++] = idx;
+	}
+	/* Runs of one SA go through the ESP library together. */
+	for (uint16_t i = 0, j; i < k; i = j) {
+		uint32_t idx = sai[i];
+		uint16_t good;
+
+		for (j = (uint16_t)(i + 1); j < k && sai[j] == idx; j++)
+			;
+		good = esp_inb_process(w->ew, e->sa[idx].in, &e->rt[idx], &pp[i], (uint16_t)(j - i));
+		for (uint16_t t = (uint16_t)(i + good); t < j; t++)
+			sa_drop(w, pp[t]->user, in_ifc, idx, (enum shm_drop)pp[t]->drop);
+		if (good)
+			deliver(w, f, in_ifc, idx, &pp[i], good);
+	}
+	return k;
+}
+
+/* ---- outbound ------------------------------------------------------------- */
+
+/* A packet too big for the SA's path once encapsulated: ICMP
+ * fragmentation-needed / packet-too-big to its source with the inner size
+ * that fits (RFC 4301 §8.2), so path MTU discovery adapts. 0: it fits. */
+static int too_big(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf *m, uint32_t idx,
+		   uint16_t max_inner)
+{
+	const uint8_t *ip = ip_of(m);
+	uint32_t len = ip_len(ip);
+
+	if (!max_inner || len <= max_inner)
+		return 0;
+	sa_count_err(w, idx, SHM_DROP_MTU_EXCEEDED);
+	dp_count_drop(w, in_ifc, SHM_DROP_MTU_EXCEEDED);
+	if (in_ifc == DP_NO_IFC)
+		dp_free(w, m);
+	else if ((ip[0] >> 4) == 4 && (dp_rd16(ip + 6) & 0x4000u))
+		dp_icmp4_send_error(w, f, in_ifc, m, DP_ICMP_UNREACH, 4, max_inner);
+	else if ((ip[0] >> 4) == 6 && max_inner >= 1280)
+		dp_icmp6_send_error(w, f, in_ifc, m, DP_ICMP6_PKT_TOO_BIG, 0, max_inner);
+	else
+		dp_free(w, m);  /* DF clear: fragmenting before ESP is not done yet */
+	return 1;
+}
+
+/* Encrypt k packets (pp over pk; sai: SA index; tif: tunnel interface to
+ * count tx on, or DP_NO_IFC) and route the results. */
+static void encrypt_runs(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct esp_pkt *pk,
+			 struct esp_pkt **pp, const uint32_t *sai, const uint16_t *tif, uint16_t k)
+{
+	const struct dp_esp *e = f->esp;
+	uint32_t ilen[DP_BURST];
+
+	for (uint16_t t = 0; t < k; t++)
+		ilen[t] = pk[t].len;
+	for (uint16_t i = 0, j; i < k; i = j) {
+		uint32_t idx = sai[i];
+		const struct esp_sa_out *sa = e->sa[idx].out;
+		uint16_t good;
+
+		for (j = (uint16_t)(i + 1); j < k && sai[j] == idx; j++)
+			;
+		good = esp_outb_process(w->ew, sa, &e->rt[idx], &pp[i], (uint16_t)(j - i));
+		for (uint16_t t = (uint16_t)(i + good); t < j; t++)
+			sa_drop(w, pp[t]->user, in_ifc, idx, (enum shm_drop)pp[t]->drop);
+		for (uint16_t t = i; t < i + good; t++) {
+			size_t o = (size_t)(pp[t] - pk);
+			uint16_t ti = tif[o];
+			struct rte_mbuf *m = pkt_to_mbuf(pp[t]);
+
+			w->k->sa[idx].packets++;
+			w->k->sa[idx].bytes += ilen[o];
+			if (ti != DP_NO_IFC) {
+				w->k->ifc[ti].tx_packets++;
+				w->k->ifc[ti].tx_bytes += ilen[o];
+			}
+			if ((pp[t]->data[0] >> 4) == 6)
+				dp_ip6_output(w, f, m, DP_OUT_ESP);
+			else
+				dp_ip4_output(w, f, m, DP_OUT_ESP);
+		}
+	}
 }
 
 uint16_t dp_esphook_out(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **m,
 			const uint32_t *nh_id, uint16_t n)
 {
-	(void)f;
-	(void)nh_id;
-	for (uint16_t i = 0; i < n; i++)
-		dp_drop(w, m[i], in_ifc, SHM_DROP_NO_SA);
-	return 0;
+	const struct dp_esp *e = f->esp;
+	struct esp_pkt pk[DP_BURST], *pp[DP_BURST];
+	uint32_t sai[DP_BURST];
+	uint16_t tif[DP_BURST], k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		uint16_t ifc = f->nh[nh_id[i]].ifc;
+		const struct dp_ifc *d = &f->ifc[ifc];
+
+		if (!d->up) {
+			dp_drop(w, m[i], ifc, SHM_DROP_IFC_DOWN);
+			continue;
+		}
+		if (d->sa_out == DP_ESP_NONE || !e->sa[d->sa_out].out) {
+			dp_drop(w, m[i], ifc, SHM_DROP_NO_SA);
+			continue;
+		}
+		if (__builtin_expect(m[i]->nb_segs != 1, 0)) {
+			sa_drop(w, m[i], ifc, d->sa_out, SHM_DROP_MTU_EXCEEDED);
+			continue;
+		}
+		if (too_big(w, f, in_ifc, m[i], d->sa_out, e->sa[d->sa_out].max_inner))
+			continue;
+		pkt_from_mbuf(&pk[k], m[i]);
+		pp[k] = &pk[k];
+		tif[k] = ifc;
+		sai[k++] = d->sa_out;
+	}
+	if (k)
+		encrypt_runs(w, f, in_ifc, pk, pp, sai, tif, k);
+	return k;
+}
+
+void dp_esp_spd_out(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, uint8_t af, struct rte_mbuf **m,
+		    const uint32_t *nh_id, uint16_t n)
+{
+	const struct dp_esp *e = f->esp;
+	struct esp_pkt pk[DP_BURST], *pp[DP_BURST];
+	const uint8_t *ips[DP_BURST];
+	uint32_t lens[DP_BURST], sai[DP_BURST];
+	uint16_t tif[DP_BURST], k = 0;
+	struct dp_spd_result res[DP_BURST];
+
+	for (uint16_t i = 0, j; i < n; i = j) {
+		int slot = f->ifc[f->nh[nh_id[i]].ifc].spd;
+
+		for (j = i; j < n && f->ifc[f->nh[nh_id[j]].ifc].spd == slot; j++) {
+			ips[j] = ip_of(m[j]);
+			lens[j] = m[j]->data_len - DP_ETH_HLEN;
+		}
+		dp_spd_classify(e->spd, slot, SHM_DIR_OUT, af, &ips[i], &lens[i], (uint16_t)(j - i), &res[i]);
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		const struct dp_nh *nh = &f->nh[nh_id[i]];
+		const struct dp_spd_result *r = &res[i];
+		uint32_t idx;
+
+		if (r->policy == DP_SPD_NONE || r->action == SHM_POL_BYPASS) {
+			if (r->policy == DP_SPD_NONE && !(in_ifc == DP_NO_IFC && ike_from_us(af, ips[i], lens[i]))) {
+				dp_drop(w, m[i], in_ifc, SHM_DROP_NO_POLICY);
+				continue;
+			}
+			if (r->policy != DP_SPD_NONE)
+				pol_count(w, r->policy, ip_len(ips[i]));
+			if (nh->type == DP_NH_BLACKHOLE) {      /* bypassed into a loopback */
+				dp_drop(w, m[i], in_ifc, SHM_DROP_NO_ROUTE);
+				continue;
+			}
+			if (af == SHM_AF_INET)
+				dp_ip4_neigh_out(w, f, m[i], nh, nh->type == DP_NH_VIA ? f->nh_ip[nh_id[i]] : ips[i] + 16,
+						 in_ifc);
+			else
+				dp_ip6_neigh_out(w, f, m[i], nh, nh->type == DP_NH_VIA ? f->nh_ip[nh_id[i]] : ips[i] + 24,
+						 in_ifc);
+			continue;
+		}
+		pol_count(w, r->policy, ip_len(ips[i]));
+		if (r->action == SHM_POL_DISCARD) {
+			dp_drop(w, m[i], in_ifc, SHM_DROP_POLICY_DISCARD);
+			continue;
+		}
+		idx = e->pol_sa[r->policy];
+		if (idx == DP_ESP_NONE || !e->sa[idx].out) {
+			dp_drop(w, m[i], in_ifc, SHM_DROP_NO_SA);
+			continue;
+		}
+		if (__builtin_expect(m[i]->nb_segs != 1, 0)) {
+			sa_drop(w, m[i], in_ifc, idx, SHM_DROP_MTU_EXCEEDED);
+			continue;
+		}
+		if (too_big(w, f, in_ifc, m[i], idx,
+			    (e->sa[idx].out->flags & ESP_SA_F_TUNNEL) ? e->sa[idx].max_inner
+								      : dp_esp_max_inner(e->sa[idx].out, nh->mtu)))
+			continue;
+		pkt_from_mbuf(&pk[k], m[i]);
+		pp[k] = &pk[k];
+		tif[k] = DP_NO_IFC;
+		sai[k++] = idx;
+	}
+	if (k)
+		encrypt_runs(w, f, in_ifc, pk, pp, sai, tif, k);
+}
+
+uint16_t dp_esp_spd_in(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, uint8_t af, struct rte_mbuf **m,
+		       uint16_t n)
+{
+	const struct dp_esp *e = f->esp;
+	const uint8_t *ips[DP_BURST];
+	uint32_t lens[DP_BURST];
+	struct dp_spd_result res[DP_BURST];
+	uint16_t keep = 0;
+
+	if (!n)
+		return 0;
+	ips[0] = NULL;
+	lens[0] = 0;
+	for (uint16_t i = 0; i < n; i++) {
+		ips[i] = ip_of(m[i]);
+		lens[i] = m[i]->data_len - DP_ETH_HLEN;
+	}
+	dp_spd_classify(e->spd, f->ifc[in_ifc].spd, SHM_DIR_IN, af, ips, lens, n, res);
+	for (uint16_t i = 0; i < n; i++) {
+		const struct dp_spd_result *r = &res[i];
+
+		if (esp_or_ike_for_us(f, af, ips[i], lens[i])) {
+			m[keep++] = m[i];
+			continue;
+		}
+		if (r->policy == DP_SPD_NONE) {
+			dp_drop(w, m[i], in_ifc, SHM_DROP_NO_POLICY);
+			continue;
+		}
+		pol_count(w, r->policy, ip_len(ips[i]));
+		switch (r->action) {
+		case SHM_POL_BYPASS:
+			m[keep++] = m[i];
+			break;
+		case SHM_POL_DISCARD:
+			dp_drop(w, m[i], in_ifc, SHM_DROP_POLICY_DISCARD);
+			break;
+		default:
+			/* cleartext that should have come through an SA */
+			dp_drop(w, m[i], in_ifc, SHM_DROP_POLICY_MISMATCH);
+			break;
+		}
+	}
+	return keep;
 }

@@ -1,21 +1,19 @@
 /*
- * The ESP hook points of the packet path, where issue 4 plugs the ESP
- * library (svc/dataplane/esp) in:
+ * The IPsec stages of the packet path (see dp_esp.h for the model):
  *
- *  inbound   dp_esphook_in(): after classify, for packets addressed to one
- *            of our addresses that are ESP (IP protocol 50) or ESP in UDP
- *            (port 4500 without the non-ESP marker), one burst per rx
- *            burst. To do there: SA lookup by SPI, anti-replay, decrypt,
- *            inner policy check, then the inner packet goes back through
- *            dp_ip4_input/dp_ip6_input of the tunnel interface.
- *  outbound  dp_esphook_out(): after the FIB and the TTL decrement, for
- *            packets whose next hop is an IPsec tunnel interface
- *            (DP_NH_TUNNEL; dp_ifc.has_spd marks ports with an SPD for the
- *            policy variant). To do there: SA, encrypt, then the outer
- *            packet goes through dp_ip4_output_local/dp_ip6_output_local.
+ *  dp_esphook_in   ESP (IP protocol 50, or UDP 4500 without the non-ESP
+ *                  marker) addressed to the gateway: SA by SPI, policy check
+ *                  on SPD interfaces, anti-replay, ICV, decrypt, then the
+ *                  inner packet goes through dp_ip4/6_input_decrypted on the
+ *                  tunnel interface (ipsecN) or the interface it came in on.
+ *  dp_esphook_out  packets routed into an ipsecN: its outbound SA encrypts,
+ *                  the outer packet is routed (dp_ip4/6_output, DP_OUT_ESP).
+ *  dp_esp_spd_out  packets leaving through an interface with an SPD.
+ *  dp_esp_spd_in   packets arriving on an interface with an SPD (before the
+ *                  FIB): returns the ones that go on, compacted in m.
  *
- * Until then both drop every packet under SHM_DROP_NO_SA. Bursts return
- * the number of packets that went on.
+ * Every packet ends encrypted and routed, decrypted and forwarded, or
+ * dropped under a counted reason (per SA too when it belongs to one).
  */
 #ifndef IPSECGW_DATAPLANE_DP_ESPHOOK_H
 #define IPSECGW_DATAPLANE_DP_ESPHOOK_H
@@ -28,5 +26,9 @@ uint16_t dp_esphook_in(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_
 		       uint16_t n);
 uint16_t dp_esphook_out(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **m,
 			const uint32_t *nh_id, uint16_t n);
+void dp_esp_spd_out(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, uint8_t af, struct rte_mbuf **m,
+		    const uint32_t *nh_id, uint16_t n);
+uint16_t dp_esp_spd_in(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, uint8_t af, struct rte_mbuf **m,
+		       uint16_t n);
 
 #endif

@@ -55,7 +55,9 @@ struct dp_nh {
 	uint16_t port;          /* DPDK port of ifc, DP_NO_PORT none */
 	uint16_t mtu;
 	uint8_t af;
-	uint8_t pad[11];
+	uint8_t fast;           /* resolved VIA, no SPD on ifc: the forwarding fast path */
+	uint8_t spd;            /* ifc has an SPD: outbound policy processing */
+	uint8_t pad[9];
 };
 _Static_assert(sizeof(struct dp_nh) == 32, "dp_nh is half a cache line");
 
@@ -72,6 +74,10 @@ struct dp_ifc {
 	uint8_t a4[4];          /* primary IPv4 address of addr_ifc */
 	uint8_t a6[16];         /* primary IPv6 address of addr_ifc */
 	char name[SHM_NAME_MAX];
+	int16_t spd;            /* SPD slot in esp->spd, -1 none */
+	uint16_t pad2;
+	uint32_t spd_id;
+	uint32_t sa_out;        /* ipsecN: region index of its outbound SA, DP_ESP_NONE none */
 };
 
 struct dp_addr {
@@ -103,6 +109,7 @@ struct dp_nbr6 {
 _Static_assert(sizeof(struct dp_nbr4) == 16 && sizeof(struct dp_nbr6) == 32, "dp_nbr");
 
 struct dp_fib;                  /* dp_fib.h */
+struct dp_esp;                  /* dp_esp.h */
 
 struct dp_fwd {
 	uint64_t gen;                   /* region generation it reflects */
@@ -110,6 +117,7 @@ struct dp_fwd {
 	struct dp_nbr4 *nbr4;
 	struct dp_nbr6 *nbr6;
 	struct dp_fib *fib4, *fib6;
+	struct dp_esp *esp;             /* SAs, tunnels, SPDs (never NULL once published) */
 	struct dp_nh *nh;               /* DP_NH_N entries */
 	uint8_t (*nh_ip)[16];           /* VIA: the neighbor to resolve (cold) */
 	struct dp_addr *addr;

@@ -23,6 +23,19 @@ void dp_ip6_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, 
 void dp_ip4_output_local(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m);
 void dp_ip6_output_local(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m);
 
+/* Inner packets out of an inbound SA: no inbound SPD check (dp_esphook_in
+ * did the SA's), and ESP inside them is not decrypted again. */
+void dp_ip4_input_decrypted(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **m,
+			    uint32_t *dst, const uint16_t *l3_len, uint16_t n);
+void dp_ip6_input_decrypted(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **m,
+			    uint16_t n);
+
+/* Route a packet the gateway built (IP header after a 14-byte gap).
+ * DP_OUT_ESP: an ESP packet of ours: no SPD, no tunnel interface. */
+#define DP_OUT_ESP 1u
+void dp_ip4_output(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m, unsigned flags);
+void dp_ip6_output(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m, unsigned flags);
+
 /* The neighbor stage: write the Ethernet header for nh (resolved VIA or
  * ATTACHED with a known neighbor) and queue for tx, or punt the packet to
  * the control thread to wait for resolution. nh_ip: the neighbor (VIA) or

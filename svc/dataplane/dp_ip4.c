@@ -100,34 +100,58 @@ static inline int ip4_hop(struct dp_worker *w, const struct dp_fwd *f, uint16_t 
 	return 0;
 }
 
-/* Everything but a resolved next hop with TTL and MTU in order. */
+/* Packets the slow path sets aside for the IPsec stages. */
+struct ip4_aside {
+	uint16_t n_esp, n_tun, n_spd;
+	struct rte_mbuf *esp[DP_BURST], *tun[DP_BURST], *spd[DP_BURST];
+	uint32_t tun_nh[DP_BURST], spd_nh[DP_BURST];
+};
+
+/* Everything but a resolved next hop with TTL and MTU in order. esp:
+ * where ESP for the gateway goes (NULL: dropped). */
 static void ip4_slow(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf *m,
-		     uint32_t nhid, struct rte_mbuf **esp, uint16_t *n_esp, struct rte_mbuf **tun,
-		     uint32_t *tun_nh, uint16_t *n_tun)
+		     uint32_t nhid, struct ip4_aside *a, int esp)
 {
 	const struct dp_nh *nh = &f->nh[nhid];
 
 	switch (nh->type) {
 	case DP_NH_VIA:
-		if (ip4_hop(w, f, in_ifc, m, nh) == 0)
-			dp_ip4_neigh_out(w, f, m, nh, f->nh_ip[nhid], in_ifc);
-		return;
 	case DP_NH_ATTACHED:
-		if (ip4_hop(w, f, in_ifc, m, nh) == 0)
-			dp_ip4_neigh_out(w, f, m, nh, ip4_hdr(m) + 16, in_ifc);
+		if (ip4_hop(w, f, in_ifc, m, nh) != 0)
+			return;
+		if (nh->spd) {
+			a->spd_nh[a->n_spd] = nhid;
+			a->spd[a->n_spd++] = m;
+			return;
+		}
+		dp_ip4_neigh_out(w, f, m, nh, nh->type == DP_NH_VIA ? f->nh_ip[nhid] : ip4_hdr(m) + 16, in_ifc);
 		return;
 	case DP_NH_LOCAL:
-		ip4_local(w, f, in_ifc, m, esp, n_esp);
+		if (esp)
+			ip4_local(w, f, in_ifc, m, a->esp, &a->n_esp);
+		else
+			ip4_local(w, f, in_ifc, m, NULL, NULL);
 		return;
 	case DP_NH_TUNNEL:
 		if (ip4_hop(w, f, in_ifc, m, nh) == 0) {
-			tun_nh[*n_tun] = nhid;
-			tun[(*n_tun)++] = m;
+			a->tun_nh[a->n_tun] = nhid;
+			a->tun[a->n_tun++] = m;
 		}
 		return;
 	case DP_NH_IFC_DOWN:
 		dp_drop(w, m, in_ifc, SHM_DROP_IFC_DOWN);
 		return;
+	case DP_NH_BLACKHOLE:
+		/* A route into a loopback with an SPD: its policies may protect
+		 * the packet (the seed page's IPv4-over-IPv6 example). */
+		if (nh->spd) {
+			if (ip4_hop(w, f, in_ifc, m, nh) == 0) {
+				a->spd_nh[a->n_spd] = nhid;
+				a->spd[a->n_spd++] = m;
+			}
+			return;
+		}
+		/* fall through */
 	default:
 		dp_count_drop(w, in_ifc, SHM_DROP_NO_ROUTE);
 		dp_icmp4_send_error(w, f, in_ifc, m, DP_ICMP_UNREACH, 0, 0);
@@ -135,16 +159,18 @@ static void ip4_slow(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_if
 	}
 }
 
-void dp_ip4_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **pkts,
-		  uint32_t *dst, const uint16_t *l3_len, uint16_t n)
+static inline __attribute__((always_inline)) void
+ip4_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **pkts, uint32_t *dst,
+	  const uint16_t *l3_len, uint16_t n, int decrypted)
 {
-	uint32_t tun_nh[DP_BURST];
 	uint64_t nhid[DP_BURST];
-	struct rte_mbuf *esp[DP_BURST], *tun[DP_BURST], *out[DP_BURST];
-	uint16_t n_esp = 0, n_tun = 0, n_out = 0, run_port = DP_NO_PORT, run_start = 0;
+	struct rte_mbuf *out[DP_BURST];
+	struct ip4_aside a;
+	uint16_t n_out = 0, run_port = DP_NO_PORT, run_start = 0;
 	uint64_t run_bytes = 0;
 	const struct dp_nh *nht = f->nh;
 
+	a.n_esp = a.n_tun = a.n_spd = 0;
 	rte_fib_lookup_bulk(f->fib4->fib4, dst, nhid, n);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -152,7 +178,7 @@ void dp_ip4_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, 
 		uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *), *ip = eth + DP_ETH_HLEN;
 
 		/* The common case: a resolved next hop, TTL > 1, within the MTU. */
-		if (__builtin_expect(nh->resolved && ip[8] > 1 && l3_len[i] <= nh->mtu, 1)) {
+		if (__builtin_expect(nh->fast && ip[8] > 1 && l3_len[i] <= nh->mtu, 1)) {
 			uint16_t c;
 			uint32_t cs;
 			/* TTL - 1: the checksum word (TTL, protocol) drops by 0x0100 (RFC 1624). */
@@ -176,17 +202,51 @@ void dp_ip4_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, 
 			run_bytes += l3_len[i] + DP_ETH_HLEN;
 			continue;
 		}
-		ip4_slow(w, f, in_ifc, m, (uint32_t)nhid[i], esp, &n_esp, tun, tun_nh, &n_tun);
+		ip4_slow(w, f, in_ifc, m, (uint32_t)nhid[i], &a, !decrypted);
 	}
 	if (n_out > run_start)
 		dp_tx_bulk(w, f, run_port, &out[run_start], (uint16_t)(n_out - run_start), run_bytes);
-	if (n_esp)
-		dp_esphook_in(w, f, in_ifc, esp, n_esp);
-	if (n_tun)
-		dp_esphook_out(w, f, in_ifc, tun, tun_nh, n_tun);
+	if (a.n_esp)
+		dp_esphook_in(w, f, in_ifc, a.esp, a.n_esp);
+	if (a.n_tun)
+		dp_esphook_out(w, f, in_ifc, a.tun, a.tun_nh, a.n_tun);
+	if (a.n_spd)
+		dp_esp_spd_out(w, f, in_ifc, SHM_AF_INET, a.spd, a.spd_nh, a.n_spd);
+}
+
+void dp_ip4_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **pkts,
+		  uint32_t *dst, const uint16_t *l3_len, uint16_t n)
+{
+	if (__builtin_expect(in_ifc < SHM_MAX_IFC && f->ifc[in_ifc].spd >= 0, 0)) {
+		/* Inbound policy for cleartext on an SPD interface. */
+		uint32_t d[DP_BURST];
+		uint16_t l[DP_BURST];
+
+		n = dp_esp_spd_in(w, f, in_ifc, SHM_AF_INET, pkts, n);
+		for (uint16_t i = 0; i < n; i++) {
+			const uint8_t *ip = ip4_hdr(pkts[i]);
+			d[i] = dp_rd32(ip + 16);
+			l[i] = dp_rd16(ip + 2);
+		}
+		if (n)
+			ip4_input(w, f, in_ifc, pkts, d, l, n, 0);
+		return;
+	}
+	ip4_input(w, f, in_ifc, pkts, dst, l3_len, n, 0);
+}
+
+void dp_ip4_input_decrypted(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **pkts,
+			    uint32_t *dst, const uint16_t *l3_len, uint16_t n)
+{
+	ip4_input(w, f, in_ifc, pkts, dst, l3_len, n, 1);
 }
 
 void dp_ip4_output_local(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m)
+{
+	dp_ip4_output(w, f, m, 0);
+}
+
+void dp_ip4_output(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m, unsigned flags)
 {
 	uint8_t *ip = ip4_hdr(m);
 	uint32_t d, id;
@@ -202,6 +262,10 @@ void dp_ip4_output_local(struct dp_worker *w, const struct dp_fwd *f, struct rte
 			dp_drop(w, m, nh->ifc, SHM_DROP_MTU_EXCEEDED);
 			return;
 		}
+		if (nh->spd && !(flags & DP_OUT_ESP)) {
+			dp_esp_spd_out(w, f, DP_NO_IFC, SHM_AF_INET, &m, &id, 1);
+			return;
+		}
 		dp_ip4_neigh_out(w, f, m, nh, nh->type == DP_NH_VIA ? f->nh_ip[id] : ip + 16, nh->ifc);
 		return;
 	case DP_NH_LOCAL:
@@ -209,11 +273,21 @@ void dp_ip4_output_local(struct dp_worker *w, const struct dp_fwd *f, struct rte
 		ip4_local(w, f, nh->ifc, m, NULL, NULL);
 		return;
 	case DP_NH_TUNNEL:
+		if (flags & DP_OUT_ESP) {       /* ESP we built is not encrypted again */
+			dp_drop(w, m, nh->ifc, SHM_DROP_NO_ROUTE);
+			return;
+		}
 		dp_esphook_out(w, f, DP_NO_IFC, &m, &id, 1);
 		return;
 	case DP_NH_IFC_DOWN:
 		dp_drop(w, m, nh->ifc, SHM_DROP_IFC_DOWN);
 		return;
+	case DP_NH_BLACKHOLE:
+		if (nh->spd && !(flags & DP_OUT_ESP)) {
+			dp_esp_spd_out(w, f, DP_NO_IFC, SHM_AF_INET, &m, &id, 1);
+			return;
+		}
+		/* fall through */
 	default:
 		dp_drop(w, m, DP_NO_IFC, SHM_DROP_NO_ROUTE);
 		return;

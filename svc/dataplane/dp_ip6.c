@@ -96,14 +96,14 @@ static inline int ip6_hop(struct dp_worker *w, const struct dp_fwd *f, uint16_t 
 	return 0;
 }
 
-void dp_ip6_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **pkts,
-		  uint16_t n)
+static void ip6_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **pkts,
+		      uint16_t n, int decrypted)
 {
 	uint8_t dst[DP_BURST][RTE_FIB6_IPV6_ADDR_SIZE];
 	uint64_t nhid[DP_BURST];
-	uint32_t tun_nh[DP_BURST];
-	struct rte_mbuf *esp[DP_BURST], *tun[DP_BURST];
-	uint16_t n_esp = 0, n_tun = 0;
+	uint32_t tun_nh[DP_BURST], spd_nh[DP_BURST];
+	struct rte_mbuf *esp[DP_BURST], *tun[DP_BURST], *spd[DP_BURST];
+	uint16_t n_esp = 0, n_tun = 0, n_spd = 0;
 
 	for (uint16_t i = 0; i < n; i++)
 		memcpy(dst[i], ip6_hdr(pkts[i]) + 24, 16);
@@ -114,15 +114,22 @@ void dp_ip6_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, 
 
 		switch (nh->type) {
 		case DP_NH_VIA:
-			if (ip6_hop(w, f, in_ifc, m, nh) == 0)
-				dp_ip6_neigh_out(w, f, m, nh, f->nh_ip[nhid[i]], in_ifc);
-			continue;
 		case DP_NH_ATTACHED:
-			if (ip6_hop(w, f, in_ifc, m, nh) == 0)
-				dp_ip6_neigh_out(w, f, m, nh, ip6_hdr(m) + 24, in_ifc);
+			if (ip6_hop(w, f, in_ifc, m, nh) != 0)
+				continue;
+			if (nh->spd) {
+				spd_nh[n_spd] = (uint32_t)nhid[i];
+				spd[n_spd++] = m;
+				continue;
+			}
+			dp_ip6_neigh_out(w, f, m, nh, nh->type == DP_NH_VIA ? f->nh_ip[nhid[i]] : ip6_hdr(m) + 24,
+					 in_ifc);
 			continue;
 		case DP_NH_LOCAL:
-			ip6_local(w, f, in_ifc, m, esp, &n_esp);
+			if (decrypted)
+				ip6_local(w, f, in_ifc, m, NULL, NULL);
+			else
+				ip6_local(w, f, in_ifc, m, esp, &n_esp);
 			continue;
 		case DP_NH_TUNNEL:
 			if (ip6_hop(w, f, in_ifc, m, nh) == 0) {
@@ -133,6 +140,15 @@ void dp_ip6_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, 
 		case DP_NH_IFC_DOWN:
 			dp_drop(w, m, in_ifc, SHM_DROP_IFC_DOWN);
 			continue;
+		case DP_NH_BLACKHOLE:
+			if (nh->spd) {  /* a loopback with an SPD (see dp_ip4.c) */
+				if (ip6_hop(w, f, in_ifc, m, nh) == 0) {
+					spd_nh[n_spd] = (uint32_t)nhid[i];
+					spd[n_spd++] = m;
+				}
+				continue;
+			}
+			/* fall through */
 		default:
 			dp_count_drop(w, in_ifc, SHM_DROP_NO_ROUTE);
 			dp_icmp6_send_error(w, f, in_ifc, m, DP_ICMP6_UNREACH, 0, 0);
@@ -143,9 +159,32 @@ void dp_ip6_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, 
 		dp_esphook_in(w, f, in_ifc, esp, n_esp);
 	if (n_tun)
 		dp_esphook_out(w, f, in_ifc, tun, tun_nh, n_tun);
+	if (n_spd)
+		dp_esp_spd_out(w, f, in_ifc, SHM_AF_INET6, spd, spd_nh, n_spd);
+}
+
+void dp_ip6_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **pkts,
+		  uint16_t n)
+{
+	/* Inbound policy for cleartext on an SPD interface. */
+	if (__builtin_expect(in_ifc < SHM_MAX_IFC && f->ifc[in_ifc].spd >= 0, 0))
+		n = dp_esp_spd_in(w, f, in_ifc, SHM_AF_INET6, pkts, n);
+	if (n)
+		ip6_input(w, f, in_ifc, pkts, n, 0);
+}
+
+void dp_ip6_input_decrypted(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **pkts,
+			    uint16_t n)
+{
+	ip6_input(w, f, in_ifc, pkts, n, 1);
 }
 
 void dp_ip6_output_local(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m)
+{
+	dp_ip6_output(w, f, m, 0);
+}
+
+void dp_ip6_output(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m, unsigned flags)
 {
 	uint8_t *ip = ip6_hdr(m);
 	uint32_t id = dp_fib_lookup6(f->fib6, ip + 24);
@@ -158,17 +197,31 @@ void dp_ip6_output_local(struct dp_worker *w, const struct dp_fwd *f, struct rte
 			dp_drop(w, m, nh->ifc, SHM_DROP_MTU_EXCEEDED);
 			return;
 		}
+		if (nh->spd && !(flags & DP_OUT_ESP)) {
+			dp_esp_spd_out(w, f, DP_NO_IFC, SHM_AF_INET6, &m, &id, 1);
+			return;
+		}
 		dp_ip6_neigh_out(w, f, m, nh, nh->type == DP_NH_VIA ? f->nh_ip[id] : ip + 24, nh->ifc);
 		return;
 	case DP_NH_LOCAL:
 		ip6_local(w, f, nh->ifc, m, NULL, NULL);
 		return;
 	case DP_NH_TUNNEL:
+		if (flags & DP_OUT_ESP) {       /* ESP we built is not encrypted again */
+			dp_drop(w, m, nh->ifc, SHM_DROP_NO_ROUTE);
+			return;
+		}
 		dp_esphook_out(w, f, DP_NO_IFC, &m, &id, 1);
 		return;
 	case DP_NH_IFC_DOWN:
 		dp_drop(w, m, nh->ifc, SHM_DROP_IFC_DOWN);
 		return;
+	case DP_NH_BLACKHOLE:
+		if (nh->spd && !(flags & DP_OUT_ESP)) {
+			dp_esp_spd_out(w, f, DP_NO_IFC, SHM_AF_INET6, &m, &id, 1);
+			return;
+		}
+		/* fall through */
 	default:
 		dp_drop(w, m, DP_NO_IFC, SHM_DROP_NO_ROUTE);
 		return;

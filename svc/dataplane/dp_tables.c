@@ -6,6 +6,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dp_ctl.h"
+#include "dp_esp.h"
 #include "dp_fib.h"
 #include "dp_neigh.h"
 #include "dp_port.h"
@@ -42,6 +43,7 @@ static void fwd_free(struct dp_fwd *f)
 		return;
 	dp_fib_unref(f->fib4);
 	dp_fib_unref(f->fib6);
+	dp_esp_free(f->esp);
 	free(f->nh);
 	free(f->nh_ip);
 	free(f->addr);
@@ -70,6 +72,7 @@ static void build_ifcs(struct dp_ctl *c, struct build *b)
 
 		d->port = DP_NO_PORT;
 		d->addr_ifc = (uint16_t)i;
+		d->spd_id = UINT32_MAX;
 		/* A port whose record went away stays open, unused (the API
 		 * has no port delete). */
 		if (!shm_rec_read(shm_rec(c->r, SHM_T_IFC, i), r, sizeof(*r)))
@@ -77,6 +80,8 @@ static void build_ifcs(struct dp_ctl *c, struct build *b)
 		d->in_use = 1;
 		d->kind = r->kind;
 		d->up = r->admin_up;
+		if (r->has_spd)
+			d->spd_id = r->spd_id;
 		d->mtu = (uint16_t)(r->mtu ? r->mtu : 1500);
 		memcpy(d->name, r->name, SHM_NAME_MAX);
 		d->name[SHM_NAME_MAX - 1] = 0;
@@ -169,6 +174,8 @@ static void nh_set(struct dp_ctl *c, struct build *b, uint32_t id, int ifc, uint
 	} else {
 		nh->type = DP_NH_ATTACHED;
 	}
+	nh->spd = d->spd >= 0 && (nh->type == DP_NH_VIA || nh->type == DP_NH_ATTACHED || nh->type == DP_NH_BLACKHOLE);
+	nh->fast = nh->type == DP_NH_VIA && nh->resolved && !nh->spd;
 }
 
 static void build_routes(struct dp_ctl *c, struct build *b)
@@ -259,6 +266,8 @@ static struct dp_fwd *build(struct dp_ctl *c, uint64_t gen)
 	if (!f->nh || !f->nh_ip || !f->addr || !b->rt4 || !b->rt6)
 		goto fail;
 	build_ifcs(c, b);
+	if (dp_esp_build(c, f, cur) < 0)
+		goto fail;
 	dp_neigh_sync(c, f);
 	build_routes(c, b);
 	if (!(f->fib4 = fib_get(cur ? cur->fib4 : NULL, SHM_AF_INET, b->rt4, b->n4)) ||
@@ -266,6 +275,7 @@ static struct dp_fwd *build(struct dp_ctl *c, uint64_t gen)
 		goto fail;
 	if (dp_neigh_fill(c, f) < 0)
 		goto fail;
+	dp_esp_finish(f);
 	build_rxq(c, f);
 	free(b->rt4);
 	free(b->rt6);

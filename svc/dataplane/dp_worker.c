@@ -14,13 +14,15 @@
 #include "dp_classify.h"
 #include "dp_icmp.h"
 #include "dp_ip.h"
+#include "esp_engine.h"
+#include "log.h"
 
 #define DP_IDLE_SPINS 256       /* empty turns before a poller sleeps */
 
 struct dp_worker *dp_worker_new(struct dp_ctl *c, unsigned id, unsigned lcore)
 {
 	struct dp_worker *w = rte_zmalloc("dp_worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
-	char name[32];
+	char name[32], errbuf[256];
 
 	if (!w)
 		return NULL;
@@ -34,7 +36,10 @@ struct dp_worker *dp_worker_new(struct dp_ctl *c, unsigned id, unsigned lcore)
 	snprintf(name, sizeof(name), "dp_inject%u", id);
 	w->inject = rte_ring_create_elem(name, sizeof(struct dp_inject_desc), DP_RING_SIZE,
 					 (int)rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (!w->punt || !w->inject) {
+	w->ew = esp_engine_worker_create(id, errbuf, sizeof(errbuf));
+	if (!w->ew)
+		gw_err("worker %u: crypto contexts: %s", id, errbuf);
+	if (!w->punt || !w->inject || !w->ew) {
 		dp_worker_free(w);
 		return NULL;
 	}
@@ -55,6 +60,7 @@ void dp_worker_free(struct dp_worker *w)
 		rte_pktmbuf_free(id.m);
 	rte_ring_free(w->punt);
 	rte_ring_free(w->inject);
+	esp_engine_worker_free(w->ew);
 	rte_free(w);
 }
 

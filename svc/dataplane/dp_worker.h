@@ -27,6 +27,8 @@
 #include "dp_fwd.h"
 #include "region.h"
 
+struct esp_engine_worker;
+
 #define DP_TXB DP_BURST
 #define DP_DROPB (4 * DP_BURST)
 #define DP_RING_SIZE 1024
@@ -75,6 +77,7 @@ struct dp_worker {
 	unsigned lcore;
 	struct dp_ctl *ctl;
 	struct shm_counters *k;
+	struct esp_engine_worker *ew;   /* this worker's crypto contexts */
 	struct rte_ring *punt;
 	struct rte_ring *inject;
 	uint32_t tx_dirty;              /* ports with frames in txb[] */

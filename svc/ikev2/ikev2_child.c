@@ -250,12 +250,50 @@ static int add_sa(struct ikev2_engine *e, struct ikev2_sa_spec *s, uint32_t *id)
 	return rc;
 }
 
+static uint32_t next_sa_id(struct ikev2_engine *e)
+{
+	uint32_t id = e->next_sa_id++;
+
+	if (e->next_sa_id < IKEV2_SA_ID_BASE)
+		e->next_sa_id = IKEV2_SA_ID_BASE;
+	return id;
+}
+
+/* A child on a new tunnel in one installer call: 0, -EEXIST (an id was
+ * taken: go step by step), or a failure (counted). */
+static int install_one_call(struct ikev2_engine *e, struct ikev2_child *c)
+{
+	struct ikev2_sa_spec s[2];
+	uint32_t tunnel;
+	int rc;
+
+	spec_fill(c, true, &s[0]);
+	spec_fill(c, false, &s[1]);
+	s[0].sa_id = next_sa_id(e);
+	s[1].sa_id = next_sa_id(e);
+	rc = e->env.inst->child_add(e->env.inst_arg, &s[0], &s[1], &tunnel);
+	if (rc == 0) {
+		c->sa_in = s[0].sa_id;
+		c->sa_out = s[1].sa_id;
+		c->tunnel = tunnel;
+		c->installed = true;
+		c->out_active = true;
+	} else if (rc != -EEXIST) {
+		gw_err("child SA %08x/%08x: installation failed: %s", c->spi_in, c->spi_out, strerror(-rc));
+		ikev2_count_fail(e, SHM_IKE_FAIL_INSTALL);
+	}
+	OPENSSL_cleanse(s, sizeof(s));
+	return rc;
+}
+
 int ikev2_child_install(struct ikev2_engine *e, struct ikev2_child *c, const struct ikev2_child *pred)
 {
 	const struct ikev2_install_ops *in = e->env.inst;
 	struct ikev2_sa_spec s;
 	int rc;
 
+	if (!pred && in->child_add && (rc = install_one_call(e, c)) != -EEXIST)
+		return rc;
 	spec_fill(c, true, &s);
 	rc = add_sa(e, &s, &c->sa_in);
 	if (rc == 0) {

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ikev2_cookie.h"
+#include "ikev2_cred.h"
 #include "ikev2_engine.h"
 #include "ikev2_profile.h"
 #include "ikev2_sa.h"
@@ -31,6 +33,8 @@ struct ikev2_engine {
 	struct shm_ike_counters own_ctr;
 	uint32_t store_hint;            /* no free IKE SA record below this */
 	bool running_timers;
+	struct ikev2_cred cred;         /* keys and certificates read from files */
+	struct ikev2_cookies cookies;   /* responder cookie secrets */
 };
 
 static inline uint64_t ikev2_now(const struct ikev2_engine *e)
@@ -48,6 +52,10 @@ static inline int ikev2_exch_idx(uint8_t exchange)
 {
 	return exchange >= 34 && exchange <= 37 ? exchange - 34 : -1;
 }
+
+/* The liveness settings in force: `ikev2 set liveness` (env.liveness) over
+ * cfg.liveness_s. max_failures 0: a check is retransmitted like any request. */
+void ikev2_liveness_get(const struct ikev2_engine *e, unsigned *period_s, unsigned *max_failures);
 
 /* Send a datagram on a path through the transport. */
 int ikev2_engine_send(struct ikev2_engine *e, const struct ikev2_path *p, bool natt, const uint8_t *buf,

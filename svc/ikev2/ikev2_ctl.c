@@ -26,6 +26,7 @@ struct ikev2_ctl {
 	uv_poll_t prouter, psub;
 	struct ikev2_engine *e;
 	ikev2_ctl_initiate_fn *initiate;
+	ikev2_ctl_global_fn *global;
 	void *arg;
 	uint64_t seq;
 	int closing;
@@ -249,6 +250,8 @@ static void ctl_config_event(struct ikev2_ctl *c, const Ipsecgw__V1__Event *ev)
 {
 	if (ev->initiate)
 		c->initiate(c->arg, ev->initiate);
+	else if (ev->object == IPSECGW__V1__EVENT__OBJECT__GLOBAL && c->global)
+		c->global(c->arg);
 }
 
 /* The event bus's dispatch switch. */
@@ -288,7 +291,8 @@ static void ctl_on_sub(uv_poll_t *h, int status, int events)
 }
 
 struct ikev2_ctl *ikev2_ctl_open(uv_loop_t *loop, const char *instance, struct ikev2_engine *e,
-				 ikev2_ctl_initiate_fn *initiate, void *arg, char *err, size_t errlen)
+				 ikev2_ctl_initiate_fn *initiate, ikev2_ctl_global_fn *global, void *arg,
+				 char *err, size_t errlen)
 {
 	struct ikev2_ctl *c = calloc(1, sizeof(*c));
 	int fd;
@@ -299,6 +303,7 @@ struct ikev2_ctl *ikev2_ctl_open(uv_loop_t *loop, const char *instance, struct i
 		return NULL;
 	}
 	c->e = e;
+	c->global = global;
 	c->initiate = initiate;
 	c->arg = arg;
 	if (!(c->zctx = zmq_ctx_new()) ||

@@ -8,8 +8,10 @@
 #include <time.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "ike_wire.h"
+#include "ikev2_auth.h"
 #include "ikev2_child.h"
 #include "ikev2_core.h"
 #include "ikev2_prop.h"
@@ -30,6 +32,19 @@ void ikev2_cfg_defaults(struct ikev2_cfg *c)
 	c->jitter_pct = 10;
 	c->rekey_retry_s = 10;
 	c->max_half_open = 4096;
+	c->cookie_threshold = 128;
+	c->cookie_secret_s = 120;
+	c->cookie_grace_s = 30;
+	c->sig_rfc7427 = true;
+	c->sig_pss = false;
+}
+
+void ikev2_liveness_get(const struct ikev2_engine *e, unsigned *period_s, unsigned *max_failures)
+{
+	if (!e->env.liveness || e->env.liveness(e->env.arg, period_s, max_failures) < 0) {
+		*period_s = e->cfg.liveness_s;
+		*max_failures = 0;
+	}
 }
 
 uint64_t ikev2_realtime_s(void)
@@ -66,6 +81,8 @@ void ikev2_engine_free(struct ikev2_engine *e)
 		ikev2_sa_free(e, sa);
 	}
 	ikev2_timers_fini(&e->timers);
+	ikev2_cred_fini(&e->cred);
+	ikev2_cookie_fini(&e->cookies);
 	free(e);
 }
 
@@ -112,6 +129,38 @@ static void drop(struct ikev2_engine *e, enum shm_ike_fail why)
 	e->ctr->dropped++;
 }
 
+/* Responder cookies (2.6): true when the request may create state. Else
+ * it has been answered with a COOKIE, statelessly. A cookie that does not
+ * verify is treated as no cookie (a new one is sent) and counted. */
+static bool init_cookie_ok(struct ikev2_engine *e, const struct ikev2_rx *rx)
+{
+	const struct ike_msg *m = rx->m;
+	const struct ike_notify_pl *n = ike_msg_notify(m, IKE_N_COOKIE);
+	struct ikev2_nerr err = { 0 };
+	uint8_t cookie[IKEV2_COOKIE_LEN];
+	char a[64];
+
+	if (!ikev2_cookie_required(e))
+		return true;
+	if (n && ikev2_cookie_check(e, m->hdr.spi_i, &rx->path.remote, &m->nonce, n->data.ptr, n->data.len) == 0)
+		return true;
+	e->ctr->exch[ikev2_exch_idx(IKE_EXCH_SA_INIT)].req_rx++;
+	if (n) {
+		e->ctr->cookies_invalid++;
+		gw_debug("IKE_SA_INIT from %s: invalid or stale COOKIE",
+			 ikev2_addr_str(&rx->path.remote, a, sizeof(a)));
+	}
+	if (ikev2_cookie_make(e, m->hdr.spi_i, &rx->path.remote, &m->nonce, cookie) < 0) {
+		drop(e, SHM_IKE_FAIL_RESOURCES);
+		return false;
+	}
+	ikev2_nerr_set(&err, IKE_N_COOKIE, cookie, sizeof(cookie));
+	ikev2_tm_answer_init_error(e, rx, &err);
+	e->ctr->cookies_sent++;
+	OPENSSL_cleanse(cookie, sizeof(cookie));
+	return false;
+}
+
 static void input_init_request(struct ikev2_engine *e, const struct ikev2_rx *rx)
 {
 	const struct ike_msg *m = rx->m;
@@ -127,6 +176,8 @@ static void input_init_request(struct ikev2_engine *e, const struct ikev2_rx *rx
 		ikev2_tm_input(e, sa, rx);
 		return;
 	}
+	if (!init_cookie_ok(e, rx))
+		return;
 	if (e->ctr->half_open >= e->cfg.max_half_open) {
 		drop(e, SHM_IKE_FAIL_RESOURCES);
 		return;
@@ -294,7 +345,10 @@ void ikev2_engine_on_ike_rekey(struct ikev2_engine *e, struct ikev2_sa *sa)
 
 void ikev2_engine_on_liveness(struct ikev2_engine *e, struct ikev2_sa *sa)
 {
-	if (sa->state == IKEV2_SA_DEAD)
+	unsigned period, max_failures;
+
+	ikev2_liveness_get(e, &period, &max_failures);
+	if (sa->state == IKEV2_SA_DEAD || !period) /* turned off since the timer was armed */
 		return;
 	ikev2_timers_liveness_checked(e, sa);
 	if (sa->state == IKEV2_SA_ESTABLISHED && !sa->tm.active && !ikev2_tm_has(sa, &task_dpd_ops))
@@ -372,9 +426,22 @@ int ikev2_engine_initiate(struct ikev2_engine *e, const char *profile)
 		goto out;
 	}
 	rc = -EINVAL;
-	if (!p->resp_af || !ikev2_profile_psk(p, NULL)) {
-		gw_warn("initiate %s: the profile needs a responder address and a shared key", profile);
+	if (!p->resp_af || !ikev2_auth_profile_method(p)) {
+		gw_warn("initiate %s: the profile needs a responder address and authentication "
+			"(a shared key, or rsa-sig with the peer's certificate)", profile);
 		goto out;
+	}
+	if (ikev2_auth_profile_method(p) == IKE_AUTH_RSA_SIG) {
+		/* Both credentials are needed: refuse now rather than after IKE_SA_INIT. */
+		EVP_PKEY *ours = ikev2_cred_local_key(e), *peer = ours ? ikev2_cred_peer_key(e, p) : NULL;
+		bool ok = ours && peer;
+		EVP_PKEY_free(ours);
+		EVP_PKEY_free(peer);
+		if (!ok) {
+			gw_warn("initiate %s: rsa-sig credentials unusable (see above)", profile);
+			ikev2_count_fail(e, SHM_IKE_FAIL_AUTH);
+			goto out;
+		}
 	}
 	if (!(sa = ikev2_sa_new(e, true))) {
 		rc = -ENOMEM;
@@ -479,6 +546,13 @@ int ikev2_engine_liveness(struct ikev2_engine *e, uint64_t spi)
 	if (!sa)
 		return -ENOENT;
 	return queue_for(e, sa, IKE_EXCH_INFORMATIONAL, task_dpd_new());
+}
+
+void ikev2_engine_liveness_changed(struct ikev2_engine *e)
+{
+	for (struct ikev2_sa *sa = e->first; sa; sa = sa->next)
+		if (sa->state == IKEV2_SA_ESTABLISHED)
+			ikev2_timers_liveness_checked(e, sa);
 }
 
 int ikev2_engine_foreach(const struct ikev2_engine *e, int (*fn)(void *arg, const struct ikev2_sa *sa),

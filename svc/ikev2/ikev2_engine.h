@@ -16,6 +16,7 @@
 #define IPSECGW_IKEV2_ENGINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ikev2_install.h"
@@ -44,6 +45,15 @@ struct ikev2_cfg {
 	unsigned jitter_pct;            /* rekey jitter without a profile jitter, default 10 */
 	unsigned rekey_retry_s;         /* after a failed rekey (TEMPORARY_FAILURE), default 10 */
 	unsigned max_half_open;         /* half-open SAs kept at most, default 4096 */
+	/* Responder cookies (RFC 7296 2.6, ikev2_cookie.h): from this many
+	 * half-open SAs on, IKE_SA_INIT needs a COOKIE; 0 always, default 128. */
+	unsigned cookie_threshold;
+	unsigned cookie_secret_s;       /* cookie secret replaced after, default 120 */
+	unsigned cookie_grace_s;        /* the previous secret's cookies accepted for, default 30 */
+	/* Signatures (rsa-sig profiles, ikev2_auth.h). */
+	bool sig_rfc7427;               /* announce SIGNATURE_HASH_ALGORITHMS and sign with method 14
+					 * when the peer does (RFC 7427); default true */
+	bool sig_pss;                   /* method 14 with RSASSA-PSS instead of PKCS#1 v1.5; default false */
 };
 void ikev2_cfg_defaults(struct ikev2_cfg *c);
 
@@ -65,6 +75,13 @@ struct ikev2_env {
 	void *inst_arg;
 	/* Optional: the region's IKE SA table (persistence) and IKE counters. */
 	struct shm_region *region;
+	/* Optional: the path of our private key (`set ikev2 local key FILE`)
+	 * into buf; 0, or -ENOENT when none is set. */
+	int (*local_key_file)(void *arg, char *buf, size_t len);
+	/* Optional: `ikev2 set liveness PERIOD MAX-FAILURES`: 0 with the values,
+	 * or -ENOENT when never given (cfg.liveness_s then applies, with the
+	 * usual retransmissions). Asked whenever a liveness timer is armed. */
+	int (*liveness)(void *arg, unsigned *period_s, unsigned *max_failures);
 };
 
 struct ikev2_engine *ikev2_engine_new(const struct ikev2_env *env, const struct ikev2_cfg *cfg);
@@ -96,6 +113,9 @@ int ikev2_engine_rekey_child(struct ikev2_engine *e, uint32_t spi);
 int ikev2_engine_rekey_ike(struct ikev2_engine *e, uint64_t spi);
 int ikev2_engine_create_child(struct ikev2_engine *e, uint64_t spi);
 int ikev2_engine_liveness(struct ikev2_engine *e, uint64_t spi);
+/* The liveness settings (env.liveness) changed: established SAs check their
+ * peer one new period from now. */
+void ikev2_engine_liveness_changed(struct ikev2_engine *e);
 
 /* Iterate the IKE SAs (all states) in creation order; stop when fn returns non-zero. */
 int ikev2_engine_foreach(const struct ikev2_engine *e,

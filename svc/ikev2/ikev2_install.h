@@ -39,14 +39,28 @@ struct ikev2_install_ops {
 			      unsigned n_in);
 	int (*tunnel_up)(void *arg, uint32_t instance);
 	int (*tunnel_delete)(void *arg, uint32_t instance);
+	/*
+	 * Optional (NULL: the calls above one by one): a child on a tunnel of
+	 * its own in one request — sa_add(in), sa_add(out), tunnel_create,
+	 * tunnel_protect(out, [in]), tunnel_up — all or nothing: on an error
+	 * what was done is undone. -EEXIST: an SA id or the tunnel instance
+	 * it chose was taken, or the request was refused as a whole (the
+	 * caller goes step by step instead).
+	 */
+	int (*child_add)(void *arg, const struct ikev2_sa_spec *in, const struct ikev2_sa_spec *out,
+			 uint32_t *instance);
 };
 
 /* The config-API implementation; arg is a struct ikev2_install_api. */
+#define IKEV2_INSTALL_MAX_INST 16384    /* ipsecN instances child_add picks from */
 struct ikev2_install_api {
 	char instance[32];
 	struct gw_client cl;
 	int open;
 	int timeout_ms;
+	/* ipsecN known to exist (made by us, or found taken): child_add names
+	 * the lowest other N, as the config service would. */
+	uint64_t inst_used[IKEV2_INSTALL_MAX_INST / 64];
 };
 extern const struct ikev2_install_ops ikev2_install_api_ops;
 void ikev2_install_api_init(struct ikev2_install_api *a, const char *instance, int timeout_ms);

@@ -116,6 +116,7 @@ struct ikev2_sa {
 	uint8_t cookie_len;             /* initiator: COOKIE to echo */
 	uint8_t cookie[64];
 	uint16_t ke_group;              /* initiator: group for our KE (INVALID_KE moves it) */
+	uint32_t peer_sig_hashes;       /* the peer's SIGNATURE_HASH_ALGORITHMS (IKE_SIG_HASH_BIT mask) */
 	uint32_t tx_next, rx_next;      /* message IDs */
 	struct ikev2_tm tm;
 	struct ikev2_child *children;

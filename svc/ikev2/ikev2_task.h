@@ -54,7 +54,7 @@ enum ikev2_task_rc {
 struct ikev2_nerr {
 	uint16_t type;
 	uint8_t len;
-	uint8_t data[8];
+	uint8_t data[IKE_COOKIE_MAX];   /* COOKIE is the longest */
 };
 
 /* A received message, decrypted and parsed. */

@@ -159,6 +159,22 @@ static uint64_t jitter_ms(uint64_t max_ms)
 	return (uint64_t)r % (max_ms + 1);
 }
 
+/* The liveness interval in force (ms), 0 off. */
+static uint64_t live_ms(const struct ikev2_engine *e)
+{
+	unsigned period, max_failures;
+
+	ikev2_liveness_get(e, &period, &max_failures);
+	return (uint64_t)period * 1000u;
+}
+
+void ikev2_timers_liveness_sent(struct ikev2_engine *e, struct ikev2_sa *sa)
+{
+	uint64_t ms = live_ms(e);
+
+	arm_in(e, &sa->t_retx, ms ? ms : e->cfg.retransmit_ms);
+}
+
 void ikev2_timers_request_sent(struct ikev2_engine *e, struct ikev2_sa *sa, unsigned try)
 {
 	unsigned shift = try > RETX_MAX_SHIFT ? RETX_MAX_SHIFT : try;
@@ -186,8 +202,8 @@ void ikev2_timers_ike_established(struct ikev2_engine *e, struct ikev2_sa *sa)
 		arm_in(e, &sa->t_rekey, in);
 		sa->rekey_rt = ikev2_realtime_s() + in / 1000u;
 	}
-	if (e->cfg.liveness_s)
-		arm_in(e, &sa->t_live, (uint64_t)e->cfg.liveness_s * 1000u);
+	if (live_ms(e))
+		arm_in(e, &sa->t_live, live_ms(e));
 	if (sa->nat_local && e->cfg.keepalive_s)
 		arm_in(e, &sa->t_keepalive, (uint64_t)e->cfg.keepalive_s * 1000u);
 	else
@@ -203,15 +219,18 @@ void ikev2_timers_ike_rekey_retry(struct ikev2_engine *e, struct ikev2_sa *sa)
 
 void ikev2_timers_peer_alive(struct ikev2_engine *e, struct ikev2_sa *sa)
 {
+	uint64_t ms = live_ms(e);
+
 	sa->last_rx_ms = ikev2_now(e);
-	if (sa->t_live.slot && e->cfg.liveness_s)
-		arm_in(e, &sa->t_live, (uint64_t)e->cfg.liveness_s * 1000u);
+	/* Armed once established; also when liveness was turned on since. */
+	if (ms && (sa->t_live.slot || sa->state == IKEV2_SA_ESTABLISHED))
+		arm_in(e, &sa->t_live, ms);
 }
 
 void ikev2_timers_liveness_checked(struct ikev2_engine *e, struct ikev2_sa *sa)
 {
-	if (e->cfg.liveness_s)
-		arm_in(e, &sa->t_live, (uint64_t)e->cfg.liveness_s * 1000u);
+	if (live_ms(e))
+		arm_in(e, &sa->t_live, live_ms(e));
 }
 
 void ikev2_timers_keepalive_sent(struct ikev2_engine *e, struct ikev2_sa *sa)

@@ -8,6 +8,8 @@
  *
  *   event                         arms / cancels
  *   request_sent(try)             retransmit at timeout * 2^try
+ *   liveness_sent                 a liveness check under `ikev2 set liveness`:
+ *                                 repeated every period
  *   response_received             cancels retransmit
  *   half_open                     responder's half-open expiry
  *   ike_established               cancels half-open; IKE rekey, liveness, NAT keepalive
@@ -62,6 +64,7 @@ void ikev2_timers_child_init(struct ikev2_child *c);
 
 /* Protocol events. */
 void ikev2_timers_request_sent(struct ikev2_engine *e, struct ikev2_sa *sa, unsigned try);
+void ikev2_timers_liveness_sent(struct ikev2_engine *e, struct ikev2_sa *sa);
 void ikev2_timers_response_received(struct ikev2_engine *e, struct ikev2_sa *sa);
 void ikev2_timers_half_open(struct ikev2_engine *e, struct ikev2_sa *sa);
 void ikev2_timers_ike_established(struct ikev2_engine *e, struct ikev2_sa *sa);

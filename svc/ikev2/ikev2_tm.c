@@ -132,6 +132,27 @@ static int seal(struct ikev2_sa *sa, uint8_t exch, bool response, uint32_t msgid
 	return 0;
 }
 
+/* A liveness check under `ikev2 set liveness PERIOD MAX-FAILURES`: sent again
+ * every PERIOD, the peer dead after MAX-FAILURES unanswered. Returns
+ * MAX-FAILURES, or 0 for the usual retransmissions. */
+static unsigned live_failures(const struct ikev2_engine *e, const struct ikev2_exch *x)
+{
+	unsigned period, max_failures;
+
+	if (!x || x->type != IKE_EXCH_INFORMATIONAL || x->n != 1 || x->t[0]->ops != &task_dpd_ops)
+		return 0;
+	ikev2_liveness_get(e, &period, &max_failures);
+	return period ? max_failures : 0;
+}
+
+static void arm_retransmit(struct ikev2_engine *e, struct ikev2_sa *sa, const struct ikev2_exch *x, unsigned try)
+{
+	if (live_failures(e, x))
+		ikev2_timers_liveness_sent(e, sa);
+	else
+		ikev2_timers_request_sent(e, sa, try);
+}
+
 static bool may_start(const struct ikev2_sa *sa, const struct ikev2_exch *x)
 {
 	switch (sa->state) {
@@ -223,7 +244,7 @@ static int send_request(struct ikev2_engine *e, struct ikev2_sa *sa, struct ikev
 		sa->tx_next++;
 	count(e, x->type, 0);
 	ikev2_engine_send(e, &sa->path, sa->natt, req, req_len);
-	ikev2_timers_request_sent(e, sa, 0);
+	arm_retransmit(e, sa, x, 0);
 	if (sa->state != IKEV2_SA_CONNECTING)
 		ikev2_store_save(e, sa);
 out:
@@ -509,16 +530,18 @@ void ikev2_tm_input(struct ikev2_engine *e, struct ikev2_sa *sa, const struct ik
 void ikev2_tm_retransmit(struct ikev2_engine *e, struct ikev2_sa *sa)
 {
 	struct ikev2_tm *tm = &sa->tm;
+	unsigned live;
 
 	if (!tm->active || !tm->req)
 		return;
-	if (++tm->tries > e->cfg.retransmit_tries) {
+	live = live_failures(e, tm->active);
+	if (++tm->tries > (live ? live - 1 : e->cfg.retransmit_tries)) {
 		ikev2_engine_on_peer_dead(e, sa);
 		return;
 	}
 	e->ctr->retransmits++;
 	ikev2_engine_send(e, &sa->path, tm->req_natt, tm->req, tm->req_len);
-	ikev2_timers_request_sent(e, sa, tm->tries);
+	arm_retransmit(e, sa, tm->active, tm->tries);
 }
 
 void ikev2_tm_flush(struct ikev2_engine *e, struct ikev2_sa *sa)
@@ -570,6 +593,24 @@ void ikev2_tm_reject(struct ikev2_engine *e, struct ikev2_sa *sa, const struct i
 	respond(e, sa, rx, resp, len);
 	if (sa->state != IKEV2_SA_CONNECTING && sa->state != IKEV2_SA_DEAD)
 		ikev2_store_save(e, sa);
+}
+
+void ikev2_tm_notify_once(struct ikev2_engine *e, struct ikev2_sa *sa, uint16_t type)
+{
+	uint8_t buf[64], *req;
+	struct ike_build b;
+	size_t len;
+
+	if (!sa->keyed)
+		return;
+	ike_build_init_chain(&b, buf, sizeof(buf));
+	ike_build_notify(&b, IKE_PROTO_NONE, NULL, 0, type, NULL, 0);
+	if (b.err || seal(sa, IKE_EXCH_INFORMATIONAL, false, sa->tx_next, &b, &req, &len) < 0)
+		return;
+	sa->tx_next++;
+	count(e, IKE_EXCH_INFORMATIONAL, 0);
+	ikev2_engine_send(e, &sa->path, sa->natt, req, len);
+	free(req);
 }
 
 void ikev2_tm_answer_init_error(struct ikev2_engine *e, const struct ikev2_rx *rx,

@@ -77,6 +77,12 @@ void ikev2_tm_move_queue(struct ikev2_engine *e, struct ikev2_sa *from, struct i
 void ikev2_tm_reject(struct ikev2_engine *e, struct ikev2_sa *sa, const struct ikev2_rx *rx,
 		     const struct ikev2_nerr *err);
 
+/* One protected INFORMATIONAL request carrying notify `type`, sent once and
+ * not tracked (no retransmission, no answer expected): the initiator that
+ * could not authenticate the responder says so before it drops the SA
+ * (RFC 7296 2.21.2). */
+void ikev2_tm_notify_once(struct ikev2_engine *e, struct ikev2_sa *sa, uint16_t type);
+
 /* Answer an IKE_SA_INIT request that has no SA (parse error, unusable
  * proposal...) with one unprotected notify. */
 void ikev2_tm_answer_init_error(struct ikev2_engine *e, const struct ikev2_rx *rx,

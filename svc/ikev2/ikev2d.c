@@ -45,12 +45,16 @@ struct ikev2d {
 
 static void usage(FILE *f)
 {
+	struct ikev2_cfg d;
+
+	ikev2_cfg_defaults(&d);
 	fprintf(f,
 		"usage: ipsecgw-ikev2 [--instance NAME] [--attach-timeout SECONDS] [--log-level N]\n"
 		"                     [--udp [--listen ADDR]... [--port N]] [--natt-port N]\n"
 		"                     [--liveness SECONDS] [--liveness-action clear|restart]\n"
 		"                     [--retransmit MS] [--retransmit-tries N]\n"
 		"                     [--ike-lifetime SECONDS] [--child-lifetime SECONDS] [--jitter PERCENT]\n"
+		"                     [--cookie-threshold N] [--rsa-pss]\n"
 		"  --instance NAME           gateway instance (default \"%s\")\n"
 		"  --attach-timeout SECONDS  wait this long for the shared region, 0 = forever (default %u)\n"
 		"  --log-level N             syslog level 3 (errors) .. 7 (debug), default 6\n"
@@ -59,14 +63,19 @@ static void usage(FILE *f)
 		"  --listen ADDR             with --udp: an address to bind (one IPv4, one IPv6;\n"
 		"                            default 0.0.0.0 and ::)\n"
 		"  --port N, --natt-port N   IKE and NAT-T ports (default 500, 4500)\n"
-		"  --liveness SECONDS        idle time before a liveness check, 0 off (default 30)\n"
+		"  --liveness SECONDS        idle time before a liveness check, 0 off (default 30);\n"
+		"                            `ikev2 set liveness` overrides it\n"
 		"  --liveness-action A       when the peer is dead: clear (default) or restart\n"
 		"  --retransmit MS           first retransmission timeout, doubled each time (default 2000)\n"
 		"  --retransmit-tries N      retransmissions before the peer is dead (default 5)\n"
 		"  --ike-lifetime SECONDS    IKE SA rekey time (default 14400)\n"
 		"  --child-lifetime SECONDS  child SA lifetime without a profile sa-lifetime (default 3600)\n"
-		"  --jitter PERCENT          rekey jitter without a profile jitter (default 10)\n",
-		GW_DEFAULT_INSTANCE, IKEV2D_ATTACH_TIMEOUT_S);
+		"  --jitter PERCENT          rekey jitter without a profile jitter (default 10)\n"
+		"  --cookie-threshold N      answer IKE_SA_INIT with a COOKIE (RFC 7296 2.6) while N or more\n"
+		"                            IKE SAs are half-open; 0 = always (default %u; %u or more = never)\n"
+		"  --rsa-pss                 rsa-sig: sign with RSASSA-PSS instead of PKCS#1 v1.5 when the\n"
+		"                            peer supports RFC 7427 signatures\n",
+		GW_DEFAULT_INSTANCE, IKEV2D_ATTACH_TIMEOUT_S, d.cookie_threshold, d.max_half_open);
 }
 
 static int num(const char *opt, const char *s, unsigned long max, unsigned long *out)
@@ -99,6 +108,8 @@ int ikev2d_opts_parse(struct ikev2d_opts *o, int argc, char **argv)
 		{ "ike-lifetime", required_argument, NULL, 'I' },
 		{ "child-lifetime", required_argument, NULL, 'C' },
 		{ "jitter", required_argument, NULL, 'J' },
+		{ "cookie-threshold", required_argument, NULL, 'K' },
+		{ "rsa-pss", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -188,6 +199,12 @@ int ikev2d_opts_parse(struct ikev2d_opts *o, int argc, char **argv)
 				return -EINVAL;
 			o->cfg.jitter_pct = (unsigned)v;
 			break;
+		case 'K':
+			if (num("--cookie-threshold", optarg, 1000000, &v) < 0)
+				return -EINVAL;
+			o->cfg.cookie_threshold = (unsigned)v;
+			break;
+		case 'P': o->cfg.sig_pss = true; break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return -EINVAL;
 		}
@@ -240,6 +257,36 @@ static int ikev2d_profile_next(void *arg, uint32_t *cur, struct shm_profile *out
 static int ikev2d_profile_get(void *arg, const char *name, struct shm_profile *out)
 {
 	return ikev2_profile_region_get(&((struct ikev2d *)arg)->r, name, out);
+}
+
+/* `set ikev2 local key FILE`: the region's global record. */
+static int ikev2d_local_key_file(void *arg, char *buf, size_t len)
+{
+	struct ikev2d *d = arg;
+	struct shm_global *g = malloc(sizeof(*g));
+	int rc = -ENOENT;
+
+	if (!g)
+		return -ENOMEM;
+	if (shm_rec_read(shm_rec(&d->r, SHM_T_GLOBAL, 0), g, sizeof(*g)) && g->ikev2_local_key[0]) {
+		snprintf(buf, len, "%.*s", (int)sizeof(g->ikev2_local_key), g->ikev2_local_key);
+		rc = 0;
+	}
+	free(g);
+	return rc;
+}
+
+/* `ikev2 set liveness PERIOD MAX-FAILURES`: the region's global record. */
+static int ikev2d_liveness(void *arg, unsigned *period_s, unsigned *max_failures)
+{
+	struct ikev2d *d = arg;
+	struct shm_global g;
+
+	if (!shm_rec_read(shm_rec(&d->r, SHM_T_GLOBAL, 0), &g, sizeof(g)) || !g.ikev2_liveness_set)
+		return -ENOENT;
+	*period_s = g.ikev2_liveness_period;
+	*max_failures = g.ikev2_liveness_max_failures;
+	return 0;
 }
 
 static void on_tick(uv_timer_t *t);
@@ -302,6 +349,15 @@ static void ikev2d_initiate(void *arg, const Ipsecgw__V1__Ikev2Initiate *m)
 	ikev2d_rearm(d);
 }
 
+/* The global record changed: liveness settings apply from now on. */
+static void ikev2d_global(void *arg)
+{
+	struct ikev2d *d = arg;
+
+	ikev2_engine_liveness_changed(d->e);
+	ikev2d_rearm(d);
+}
+
 /* ---- start-up ------------------------------------------------------------------------- */
 
 static void on_settled(uv_timer_t *t)
@@ -331,6 +387,7 @@ static int ikev2d_open(struct ikev2d *d)
 		.net = d->o.udp ? &ikev2_udp_ops : &ikev2_punt_ops,
 		.net_arg = d->o.udp ? (void *)&d->udp : (void *)&d->punt,
 		.inst = &ikev2_install_api_ops, .inst_arg = &d->inst, .region = &d->r,
+		.local_key_file = ikev2d_local_key_file, .liveness = ikev2d_liveness,
 	};
 	if (!(d->e = ikev2_engine_new(&d->env, &d->o.cfg))) {
 		gw_err("out of memory");
@@ -347,7 +404,8 @@ static int ikev2d_open(struct ikev2d *d)
 		return rc;
 	}
 	d->transport_open = 1;
-	if (!(d->ctl = ikev2_ctl_open(d->loop, d->instance, d->e, ikev2d_initiate, d, err, sizeof(err)))) {
+	if (!(d->ctl = ikev2_ctl_open(d->loop, d->instance, d->e, ikev2d_initiate, ikev2d_global, d, err,
+				      sizeof(err)))) {
 		gw_err("control sockets: %s", err);
 		return -EIO;
 	}

@@ -1,8 +1,12 @@
 /*
- * Task IKE_AUTH with shared keys (RFC 7296 1.2, 2.15): IDi [IDr] AUTH from
- * the initiator, IDr AUTH back. The responder picks the profile whose
- * remote identity matches IDi (and local identity IDr, when sent) and whose
- * key verifies the AUTH value (compared in constant time). The IKE SA is
+ * Task IKE_AUTH (RFC 7296 1.2, 2.15): IDi [IDr] AUTH from the initiator,
+ * IDr AUTH back; AUTH by shared key or RSA signature (ikev2_auth.h). The
+ * responder picks the profile whose remote identity matches IDi (and local
+ * identity IDr, when sent) and whose key (or certificate) verifies the AUTH
+ * value, then prepares its own AUTH before answering, so a local key that
+ * cannot sign is refused with AUTHENTICATION_FAILED rather than a missing
+ * answer. CERT and CERTREQ payloads from the peer are tolerated and ignored
+ * (the peer's certificate is the profile's); we send neither. The IKE SA is
  * ESTABLISHED here; the child SA of the exchange is task_child_create's.
  */
 #include <errno.h>
@@ -12,13 +16,22 @@
 #include <openssl/crypto.h>
 
 #include "ike_wire.h"
+#include "ikev2_auth.h"
 #include "ikev2_core.h"
 #include "ikev2_prop.h"
 #include "log.h"
 
 struct task_auth {
 	struct ikev2_task t;
+	uint8_t method;                 /* our AUTH, made by auth_prepare */
+	uint8_t *auth;
+	size_t auth_len;
 };
+
+static struct task_auth *ta(struct ikev2_task *t)
+{
+	return (struct task_auth *)t;
+}
 
 /* Our identity: the profile's, or our address. */
 static void auth_local_id(const struct ikev2_sa *sa, uint8_t *type, uint8_t *data, uint16_t *len)
@@ -43,48 +56,6 @@ static size_t auth_id_body(uint8_t type, const uint8_t *data, size_t len, uint8_
 	return len + 4;
 }
 
-/* AUTH for our side: RealMessage | NonceData | prf(SK_p, IDx body). */
-static int auth_compute(const struct ikev2_sa *sa, const uint8_t *body, size_t body_len, uint8_t *out)
-{
-	size_t psk_len;
-	const uint8_t *psk = ikev2_profile_psk(&sa->prof, &psk_len);
-	struct ike_bytes real, nonce, id = { body, body_len };
-
-	if (!psk)
-		return -EINVAL;
-	if (sa->initiator) {
-		real = (struct ike_bytes){ sa->init_req, sa->init_req_len };
-		nonce = (struct ike_bytes){ sa->nr, sa->nr_len };
-	} else {
-		real = (struct ike_bytes){ sa->init_resp, sa->init_resp_len };
-		nonce = (struct ike_bytes){ sa->ni, sa->ni_len };
-	}
-	return ike_keys_psk_auth(sa->xf.prf, psk, psk_len, &real, &nonce,
-				 sa->initiator ? sa->keys.sk_pi : sa->keys.sk_pr, sa->keys.prf_len, &id, out);
-}
-
-/* Verify the peer's AUTH with profile p's key. 0 or -EBADMSG. */
-static int auth_verify(const struct ikev2_sa *sa, const struct shm_profile *p, const struct ike_msg *m,
-		       const struct ike_id_pl *peer_id)
-{
-	size_t psk_len;
-	const uint8_t *psk = ikev2_profile_psk(p, &psk_len);
-	struct ike_bytes real, nonce;
-
-	if (!psk || m->auth.method != IKE_AUTH_SHARED_KEY_MIC)
-		return -EBADMSG;
-	if (sa->initiator) {
-		real = (struct ike_bytes){ sa->init_resp, sa->init_resp_len };
-		nonce = (struct ike_bytes){ sa->ni, sa->ni_len };
-	} else {
-		real = (struct ike_bytes){ sa->init_req, sa->init_req_len };
-		nonce = (struct ike_bytes){ sa->nr, sa->nr_len };
-	}
-	return ike_keys_psk_verify(sa->xf.prf, psk, psk_len, &real, &nonce,
-				   sa->initiator ? sa->keys.sk_pr : sa->keys.sk_pi, sa->keys.prf_len,
-				   &peer_id->body, m->auth.data.ptr, m->auth.data.len);
-}
-
 static void auth_store_peer_id(struct ikev2_sa *sa, const struct ike_id_pl *id)
 {
 	size_t n = id->data.len > IKEV2_ID_MAX ? IKEV2_ID_MAX : id->data.len;
@@ -100,12 +71,12 @@ static void auth_store_peer_id(struct ikev2_sa *sa, const struct ike_id_pl *id)
 	}
 }
 
-static int auth_add(struct ikev2_sa *sa, struct ike_build *b, uint8_t pl)
+/* Our identity into the SA and our AUTH over it into the task. */
+static int auth_prepare(struct ikev2_engine *e, struct ikev2_sa *sa, struct task_auth *s)
 {
-	uint8_t type, data[IKEV2_ID_MAX], body[IKEV2_ID_MAX + 4], auth[IKE_PRF_MAX_LEN];
+	uint8_t type, data[IKEV2_ID_MAX], body[IKEV2_ID_MAX + 4];
 	uint16_t len;
-	size_t blen;
-	int rc;
+	struct ike_bytes id;
 
 	auth_local_id(sa, &type, data, &len);
 	if (sa->initiator) {
@@ -115,20 +86,37 @@ static int auth_add(struct ikev2_sa *sa, struct ike_build *b, uint8_t pl)
 		sa->id_r_type = type, sa->id_r_len = len;
 		memcpy(sa->id_r, data, len);
 	}
-	ike_build_id(b, pl, type, data, len);
-	blen = auth_id_body(type, data, len, body);
-	if ((rc = auth_compute(sa, body, blen, auth)) == 0)
-		ike_build_auth(b, IKE_AUTH_SHARED_KEY_MIC, auth, sa->keys.prf_len);
-	OPENSSL_cleanse(auth, sizeof(auth));
-	return rc;
+	id = (struct ike_bytes){ body, auth_id_body(type, data, len, body) };
+	if (s->auth) {
+		OPENSSL_cleanse(s->auth, s->auth_len);
+		free(s->auth);
+	}
+	return ikev2_auth_make(e, sa, &id, &s->method, &s->auth, &s->auth_len);
+}
+
+/* IDx and AUTH, as prepared. */
+static void auth_add(struct ikev2_sa *sa, struct task_auth *s, struct ike_build *b, uint8_t pl)
+{
+	if (sa->initiator)
+		ike_build_id(b, pl, sa->id_i_type, sa->id_i, sa->id_i_len);
+	else
+		ike_build_id(b, pl, sa->id_r_type, sa->id_r, sa->id_r_len);
+	ike_build_auth(b, s->method, s->auth, s->auth_len);
 }
 
 static int auth_build_i(struct ikev2_engine *e, struct ikev2_sa *sa, struct ikev2_task *t,
 			struct ike_build *b)
 {
-	(void)e, (void)t;
-	if (auth_add(sa, b, IKE_PL_IDI) < 0)
+	struct task_auth *s = ta(t);
+	int rc;
+
+	if ((rc = auth_prepare(e, sa, s)) < 0) {
+		gw_warn("IKE_AUTH: cannot make our AUTH (profile %s): %s", sa->prof.name,
+			rc == -ENOKEY ? "the local key is unusable" : strerror(-rc));
+		ikev2_count_fail(e, SHM_IKE_FAIL_AUTH);
 		return IKEV2_TASK_FAILED;
+	}
+	auth_add(sa, s, b, IKE_PL_IDI);
 	/* Move IDr after IDi, before AUTH? RFC 7296 orders IDi, [CERT], [IDr], AUTH;
 	 * the order is not significant (3.2), so IDr follows AUTH here. */
 	if (sa->prof.remote_id_type)
@@ -153,9 +141,11 @@ static int auth_process_i(struct ikev2_engine *e, struct ikev2_sa *sa, struct ik
 	if (!ike_msg_has(m, IKE_PL_IDR) || !ike_msg_has(m, IKE_PL_AUTH) ||
 	    !ikev2_profile_id_match(sa->prof.remote_id_type, sa->prof.remote_id, sa->prof.remote_id_len,
 				    m->idr.type, m->idr.data.ptr, m->idr.data.len) ||
-	    auth_verify(sa, &sa->prof, m, &m->idr) < 0) {
+	    ikev2_auth_verify(e, sa, &sa->prof, m, &m->idr) < 0) {
 		gw_warn("IKE_AUTH: the responder's identity or AUTH does not verify");
 		ikev2_count_fail(e, SHM_IKE_FAIL_AUTH);
+		/* The responder thinks the SA is up: tell it (2.21.2). */
+		ikev2_tm_notify_once(e, sa, IKE_N_AUTHENTICATION_FAILED);
 		return IKEV2_TASK_FAILED;
 	}
 	auth_store_peer_id(sa, &m->idr);
@@ -170,8 +160,9 @@ static int auth_process_r(struct ikev2_engine *e, struct ikev2_sa *sa, struct ik
 	struct shm_profile *p = malloc(sizeof(*p));
 	bool candidate = false, ok = false;
 	uint32_t cur = 0;
+	char a[64];
+	int rc;
 
-	(void)t;
 	if (!p)
 		return IKEV2_TASK_DROP;
 	if (!ike_msg_has(m, IKE_PL_IDI) || !ike_msg_has(m, IKE_PL_AUTH)) {
@@ -180,7 +171,7 @@ static int auth_process_r(struct ikev2_engine *e, struct ikev2_sa *sa, struct ik
 		goto out;
 	}
 	while (!ok && e->env.profile_next(e->env.arg, &cur, p) > 0) {
-		if (!ikev2_profile_psk(p, NULL) ||
+		if (!ikev2_auth_profile_method(p) ||
 		    !ikev2_profile_id_match(p->remote_id_type, p->remote_id, p->remote_id_len, m->idi.type,
 					    m->idi.data.ptr, m->idi.data.len) ||
 		    (ike_msg_has(m, IKE_PL_IDR) &&
@@ -189,17 +180,25 @@ static int auth_process_r(struct ikev2_engine *e, struct ikev2_sa *sa, struct ik
 		    !ikev2_prop_ike_allowed(p, &sa->xf))
 			continue;
 		candidate = true;
-		ok = auth_verify(sa, p, m, &m->idi) == 0;
+		ok = ikev2_auth_verify(e, sa, p, m, &m->idi) == 0;
 	}
 	if (!ok) {
-		gw_warn("IKE_AUTH from %s: %s", ikev2_addr_str(&rx->path.remote, (char[64]){ 0 }, 64),
-			candidate ? "AUTH does not verify" : "no profile matches the identities");
+		gw_warn("IKE_AUTH from %s: %s (AUTH method %u)", ikev2_addr_str(&rx->path.remote, a, sizeof(a)),
+			candidate ? "AUTH does not verify" : "no profile matches the identities", m->auth.method);
 		ikev2_count_fail(e, candidate ? SHM_IKE_FAIL_AUTH : SHM_IKE_FAIL_NO_PROFILE);
 		ikev2_nerr_set(err, IKE_N_AUTHENTICATION_FAILED, NULL, 0);
 		goto out;
 	}
 	sa->prof = *p;
 	sa->has_prof = true;
+	if ((rc = auth_prepare(e, sa, ta(t))) < 0) {
+		gw_warn("IKE_AUTH from %s: cannot make our AUTH (profile %s): %s",
+			ikev2_addr_str(&rx->path.remote, a, sizeof(a)), p->name,
+			rc == -ENOKEY ? "the local key is unusable" : strerror(-rc));
+		ikev2_count_fail(e, SHM_IKE_FAIL_AUTH);
+		ikev2_nerr_set(err, IKE_N_AUTHENTICATION_FAILED, NULL, 0);
+		goto out;
+	}
 	auth_store_peer_id(sa, &m->idi);
 	ikev2_sa_set_state(e, sa, IKEV2_SA_ESTABLISHED);
 out:
@@ -211,13 +210,20 @@ out:
 static int auth_build_r(struct ikev2_engine *e, struct ikev2_sa *sa, struct ikev2_task *t,
 			struct ike_build *b)
 {
-	(void)e, (void)t;
-	return auth_add(sa, b, IKE_PL_IDR) < 0 ? -EINVAL : b->err;
+	(void)e;
+	auth_add(sa, ta(t), b, IKE_PL_IDR);
+	return b->err;
 }
 
 static void auth_destroy(struct ikev2_task *t)
 {
-	free(t);
+	struct task_auth *s = ta(t);
+
+	if (s->auth) {
+		OPENSSL_cleanse(s->auth, s->auth_len);
+		free(s->auth);
+	}
+	free(s);
 }
 
 const struct ikev2_task_ops task_auth_ops = {

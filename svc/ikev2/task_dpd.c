@@ -3,7 +3,9 @@
  * the answer to one. Any protected answer proves the peer alive; no answer
  * after the retransmissions makes the task manager report the peer dead
  * (the configured liveness action follows, ikev2_on_peer_dead). Notifies in
- * an INFORMATIONAL request are logged and answered with an empty response.
+ * an INFORMATIONAL request are logged and answered with an empty response;
+ * AUTHENTICATION_FAILED (the initiator could not authenticate us, RFC 7296
+ * 2.21.2) then ends the IKE SA here.
  */
 #include <stdlib.h>
 
@@ -13,6 +15,7 @@
 
 struct task_dpd {
 	struct ikev2_task t;
+	bool auth_failed;               /* the peer sent AUTHENTICATION_FAILED */
 };
 
 static int dpd_build_i(struct ikev2_engine *e, struct ikev2_sa *sa, struct ikev2_task *t,
@@ -34,12 +37,25 @@ static int dpd_process_r(struct ikev2_engine *e, struct ikev2_sa *sa, struct ike
 			 const struct ikev2_rx *rx, struct ikev2_nerr *err)
 {
 	const struct ike_msg *m = rx->m;
+	struct task_dpd *d = (struct task_dpd *)t;
 
-	(void)e, (void)sa, (void)t, (void)err;
+	(void)sa, (void)err;
 	for (unsigned i = 0; i < m->n_notify; i++)
-		if (m->notify[i].encrypted)
+		if (m->notify[i].encrypted) {
 			gw_info("INFORMATIONAL from the peer: %s", ike_wire_notify_name(m->notify[i].type));
+			d->auth_failed |= m->notify[i].type == IKE_N_AUTHENTICATION_FAILED;
+		}
+	if (d->auth_failed) {
+		gw_warn("the peer could not authenticate us (AUTHENTICATION_FAILED): the IKE SA ends");
+		ikev2_count_fail(e, SHM_IKE_FAIL_AUTH);
+	}
 	return IKEV2_TASK_DONE;
+}
+
+static void dpd_post_r(struct ikev2_engine *e, struct ikev2_sa *sa, struct ikev2_task *t)
+{
+	if (((struct task_dpd *)t)->auth_failed)
+		ikev2_sa_kill(e, sa, "the peer refused our authentication");
 }
 
 static int dpd_build_r(struct ikev2_engine *e, struct ikev2_sa *sa, struct ikev2_task *t,
@@ -60,6 +76,7 @@ const struct ikev2_task_ops task_dpd_ops = {
 	.process_i = dpd_process_i,
 	.process_r = dpd_process_r,
 	.build_r = dpd_build_r,
+	.post_r = dpd_post_r,
 	.destroy = dpd_destroy,
 };
 

@@ -1,7 +1,12 @@
 /*
  * Task IKE_SA_INIT (RFC 7296 1.2, 2.6, 2.14): SA, KE, Nonce in both
  * directions; INVALID_KE_PAYLOAD and COOKIE make the initiator send the
- * exchange again; both ends derive SKEYSEED and SK_* when it completes.
+ * exchange again (with the COOKIE first and everything else unchanged:
+ * SPIi, nonce and, unless the group changed, KE); both ends derive SKEYSEED
+ * and SK_* when it completes. SIGNATURE_HASH_ALGORITHMS (RFC 7427 4): the
+ * initiator sends ours, the responder answers with ours when the initiator
+ * sent one; the peer's list decides how we sign (ikev2_auth.h). Responder
+ * cookies are checked before this task runs (ikev2_cookie.h).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,7 +15,9 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "ike_sig.h"
 #include "ike_wire.h"
+#include "ikev2_auth.h"
 #include "ikev2_core.h"
 #include "ikev2_prop.h"
 #include "log.h"
@@ -23,7 +30,29 @@ struct task_sa_init {
 	struct ikev2_xf xf;             /* responder: the choice */
 	uint8_t prop_num;
 	unsigned restarts;
+	bool peer_sig_notify;           /* responder: the request had SIGNATURE_HASH_ALGORITHMS */
 };
+
+/* N(SIGNATURE_HASH_ALGORITHMS) with the hashes we accept (RFC 7427 4). */
+static void sig_hashes_add(struct ikev2_engine *e, struct ike_build *b)
+{
+	uint8_t list[16];
+	size_t n;
+
+	if (!e->cfg.sig_rfc7427)
+		return;
+	n = ike_sig_hash_list(IKE_SIG_HASHES_OURS, list, sizeof(list));
+	ike_build_notify(b, IKE_PROTO_NONE, NULL, 0, IKE_N_SIGNATURE_HASH_ALGORITHMS, list, n);
+}
+
+/* The peer's SIGNATURE_HASH_ALGORITHMS, if any, into the SA. */
+static bool sig_hashes_take(struct ikev2_sa *sa, const struct ike_msg *m)
+{
+	const struct ike_notify_pl *n = ike_msg_notify(m, IKE_N_SIGNATURE_HASH_ALGORITHMS);
+
+	sa->peer_sig_hashes = n ? ike_sig_hash_mask(n->data.ptr, n->data.len) : 0;
+	return n != NULL;
+}
 
 static struct task_sa_init *ts(struct ikev2_task *t)
 {
@@ -90,7 +119,7 @@ static int sa_init_build_i(struct ikev2_engine *e, struct ikev2_sa *sa, struct i
 	ike_build_sa(b, &s->offer);
 	ike_build_ke(b, sa->ke_group, pub, pub_len);
 	ike_build_nonce(b, sa->ni, sa->ni_len);
-	(void)e;
+	sig_hashes_add(e, b);
 	return b->err ? IKEV2_TASK_FAILED : IKEV2_TASK_DONE;
 }
 
@@ -116,6 +145,8 @@ static int sa_init_process_i(struct ikev2_engine *e, struct ikev2_sa *sa, struct
 			return IKEV2_TASK_FAILED;
 		memcpy(sa->cookie, n->data.ptr, n->data.len);
 		sa->cookie_len = (uint8_t)n->data.len;
+		gw_info("IKE_SA_INIT: the responder asks for a COOKIE (%u octets): sending the request again with it",
+			sa->cookie_len);
 		return IKEV2_TASK_RESTART;
 	}
 	if ((n = ike_msg_notify(m, IKE_N_INVALID_KE_PAYLOAD))) {
@@ -146,6 +177,7 @@ static int sa_init_process_i(struct ikev2_engine *e, struct ikev2_sa *sa, struct
 		return IKEV2_TASK_FAILED;
 	}
 	sa->xf = xf;
+	sig_hashes_take(sa, m);
 	ikev2_sa_set_remote_spi(sa, m->hdr.spi_r);
 	memcpy(sa->nr, m->nonce.ptr, m->nonce.len);
 	sa->nr_len = (uint16_t)m->nonce.len;
@@ -178,7 +210,7 @@ static int sa_init_process_r(struct ikev2_engine *e, struct ikev2_sa *sa, struct
 	for (unsigned i = 0; i < m->sa.n_props && !found; i++) {
 		uint32_t cur = 0;
 		while (!found && e->env.profile_next(e->env.arg, &cur, p) > 0) {
-			if (!ikev2_profile_psk(p, NULL))
+			if (!ikev2_auth_profile_method(p))
 				continue;
 			int r = ikev2_prop_pick_ike(&m->sa.prop[i], p, m->ke.group, &xf);
 			if (r == 0) {
@@ -203,6 +235,7 @@ static int sa_init_process_r(struct ikev2_engine *e, struct ikev2_sa *sa, struct
 	}
 	s->xf = sa->xf = xf;
 	s->prop_num = num;
+	s->peer_sig_notify = sig_hashes_take(sa, m);
 	memcpy(sa->ni, m->nonce.ptr, m->nonce.len);
 	sa->ni_len = (uint16_t)m->nonce.len;
 	sa->nr_len = IKEV2_NONCE_LEN;
@@ -228,7 +261,6 @@ static int sa_init_build_r(struct ikev2_engine *e, struct ikev2_sa *sa, struct i
 	const uint8_t *pub;
 	size_t pub_len;
 
-	(void)e;
 	if (!reply)
 		return -ENOMEM;
 	ikev2_prop_reply(&s->xf, s->prop_num, IKE_PROTO_IKE, NULL, 0, reply);
@@ -236,6 +268,8 @@ static int sa_init_build_r(struct ikev2_engine *e, struct ikev2_sa *sa, struct i
 	ike_build_sa(b, reply);
 	ike_build_ke(b, s->xf.dh, pub, pub_len);
 	ike_build_nonce(b, sa->nr, sa->nr_len);
+	if (s->peer_sig_notify)
+		sig_hashes_add(e, b);
 	free(reply);
 	return b->err;
 }

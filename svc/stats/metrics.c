@@ -170,6 +170,7 @@ struct snap_ifc {
 struct snap_sa {
 	uint32_t sa_id;
 	struct shm_counter c;
+	uint64_t err[SHM_SA_ERR_N];
 };
 
 struct snap_pol {
@@ -254,6 +255,7 @@ static void snap_sas(struct snap *s, const struct shm_region *r)
 			continue;
 		s->sa[s->n_sa].sa_id = rec.sa_id;
 		shm_sum_sa(r, i, &s->sa[s->n_sa].c);
+		shm_sum_sa_err(r, i, s->sa[s->n_sa].err);
 		s->n_sa++;
 	}
 }
@@ -457,8 +459,21 @@ static void render_ifcs(struct metrics_buf *b, const struct snap *s)
 		ifc_sample(b, "ipsecgw_interface_link_up", &s->ifc[i], s->ifc[i].link_up != 0);
 }
 
+/* An X-macro name as a label value: "INTEGRITY" gives "integrity". */
+static const char *lower_name(const char *n, char *buf, size_t len)
+{
+	size_t k;
+
+	for (k = 0; n[k] && k < len - 1; k++)
+		buf[k] = (n[k] >= 'A' && n[k] <= 'Z') ? (char)(n[k] - 'A' + 'a') : n[k];
+	buf[k] = '\0';
+	return buf;
+}
+
 static void render_sas(struct metrics_buf *b, const struct snap *s)
 {
+	char reason[SHM_SA_ERR_N][32];
+
 	family(b, "ipsecgw_sa_packets_total", "counter",
 	       "Packets protected or accepted with the SA, by SA id.");
 	for (uint32_t i = 0; i < s->n_sa; i++)
@@ -469,6 +484,20 @@ static void render_sas(struct metrics_buf *b, const struct snap *s)
 	for (uint32_t i = 0; i < s->n_sa; i++)
 		metrics_buf_printf(b, "ipsecgw_sa_bytes_total{sa=\"%" PRIu32 "\"} %" PRIu64 "\n",
 				   s->sa[i].sa_id, s->sa[i].c.bytes);
+	/* Sparse: only the reasons that counted something. Every reason of
+	 * every SA would be 8 series per SA, about half of a full-capacity
+	 * scrape, nearly all zero; ipsecgw_drops_total has the same reasons
+	 * summed over SAs, zeros included, for alerting (docs/stats.md). */
+	family(b, "ipsecgw_sa_errors_total", "counter",
+	       "Packets of the SA dropped by the ESP layer, by SA id and reason (reasons that counted only).");
+	for (int k = 0; k < SHM_SA_ERR_N; k++)
+		lower_name(shm_sa_err_name((enum shm_sa_err)k), reason[k], sizeof(reason[k]));
+	for (uint32_t i = 0; i < s->n_sa; i++)
+		for (int k = 0; k < SHM_SA_ERR_N; k++)
+			if (s->sa[i].err[k])
+				metrics_buf_printf(b,
+						   "ipsecgw_sa_errors_total{sa=\"%" PRIu32 "\",reason=\"%s\"} %" PRIu64
+						   "\n", s->sa[i].sa_id, reason[k], s->sa[i].err[k]);
 }
 
 static void pol_sample(struct metrics_buf *b, const char *name, const struct snap_pol *p,
@@ -508,6 +537,80 @@ static void render_drops(struct metrics_buf *b, const struct snap *s)
 	}
 }
 
+static void counter_u64(struct metrics_buf *b, const char *name, const char *help, uint64_t v)
+{
+	family(b, name, "counter", help);
+	metrics_buf_printf(b, "%s %" PRIu64 "\n", name, v);
+}
+
+/* The IKE daemon's counters (struct shm_ike_counters: one writer, aligned
+ * 64-bit words read without a lock). */
+static void render_ike(struct metrics_buf *b, const struct shm_region *r)
+{
+	static const char *const exch[SHM_IKE_EXCH_N] = { "ike_sa_init", "ike_auth", "create_child_sa",
+							   "informational" };
+	static const char *const fail[] = {
+#define IKE_FAIL_NAME(n, s) #n,
+		SHM_FOREACH_IKE_FAIL(IKE_FAIL_NAME)
+#undef IKE_FAIL_NAME
+	};
+	struct shm_ike_counters c;
+	const char *kind[2] = { "request", "response" }, *dir[2] = { "sent", "received" };
+
+	memcpy(&c, shm_rec(r, SHM_T_IKE_COUNTERS, 0), sizeof(c));
+	family(b, "ipsecgw_ike_messages_total", "counter",
+	       "IKE messages by exchange, request or response, sent or received (first transmissions).");
+	for (int i = 0; i < SHM_IKE_EXCH_N; i++) {
+		const uint64_t v[2][2] = { { c.exch[i].req_tx, c.exch[i].req_rx },
+					   { c.exch[i].resp_tx, c.exch[i].resp_rx } };
+		for (int k = 0; k < 2; k++)
+			for (int d = 0; d < 2; d++)
+				metrics_buf_printf(b,
+						   "ipsecgw_ike_messages_total{exchange=\"%s\",message=\"%s\","
+						   "direction=\"%s\"} %" PRIu64 "\n",
+						   exch[i], kind[k], dir[d], v[k][d]);
+	}
+	counter_u64(b, "ipsecgw_ike_retransmits_total", "IKE requests sent again after a timeout.", c.retransmits);
+	counter_u64(b, "ipsecgw_ike_response_retransmits_total",
+		    "Cached IKE responses sent again to a repeated request.", c.resp_retransmits);
+	counter_u64(b, "ipsecgw_ike_dropped_total",
+		    "IKE messages dropped (reasons: ipsecgw_ike_failures_total).", c.dropped);
+	family(b, "ipsecgw_ike_failures_total", "counter", "IKE failures by reason.");
+	for (int i = 0; i < SHM_IKE_FAIL_N; i++) {
+		char reason[32];
+		size_t k;
+		for (k = 0; fail[i][k] && k < sizeof(reason) - 1; k++)
+			reason[k] = (fail[i][k] >= 'A' && fail[i][k] <= 'Z') ? (char)(fail[i][k] - 'A' + 'a')
+									       : fail[i][k];
+		reason[k] = '\0';
+		metrics_buf_printf(b, "ipsecgw_ike_failures_total{reason=\"%s\"} %" PRIu64 "\n", reason, c.fail[i]);
+	}
+	family(b, "ipsecgw_ike_sa_up_total", "counter", "IKE and child SAs established.");
+	metrics_buf_printf(b, "ipsecgw_ike_sa_up_total{sa=\"ike\"} %" PRIu64 "\n", c.ike_up);
+	metrics_buf_printf(b, "ipsecgw_ike_sa_up_total{sa=\"child\"} %" PRIu64 "\n", c.child_up);
+	family(b, "ipsecgw_ike_sa_down_total", "counter", "IKE and child SAs deleted or expired.");
+	metrics_buf_printf(b, "ipsecgw_ike_sa_down_total{sa=\"ike\"} %" PRIu64 "\n", c.ike_down);
+	metrics_buf_printf(b, "ipsecgw_ike_sa_down_total{sa=\"child\"} %" PRIu64 "\n", c.child_down);
+	family(b, "ipsecgw_ike_sa_rekeys_total", "counter", "IKE and child SAs rekeyed.");
+	metrics_buf_printf(b, "ipsecgw_ike_sa_rekeys_total{sa=\"ike\"} %" PRIu64 "\n", c.ike_rekeys);
+	metrics_buf_printf(b, "ipsecgw_ike_sa_rekeys_total{sa=\"child\"} %" PRIu64 "\n", c.child_rekeys);
+	counter_u64(b, "ipsecgw_ike_liveness_checks_total", "Liveness checks (empty INFORMATIONAL) sent.",
+		    c.dpd_sent);
+	counter_u64(b, "ipsecgw_ike_nat_keepalives_total", "NAT-T keepalives sent.", c.keepalives_sent);
+	counter_u64(b, "ipsecgw_ike_cookies_sent_total",
+		    "IKE_SA_INIT requests answered with a COOKIE (responder cookies, RFC 7296 2.6).",
+		    c.cookies_sent);
+	counter_u64(b, "ipsecgw_ike_cookies_invalid_total",
+		    "IKE_SA_INIT requests with a COOKIE that did not verify (forged or stale).", c.cookies_invalid);
+	counter_u64(b, "ipsecgw_ike_credential_errors_total",
+		    "Signature authentication: the local key or a peer certificate was needed but unusable.",
+		    c.cred_errors);
+	gauge_u64(b, "ipsecgw_ike_sas", "IKE SAs of the running IKE daemon.", c.ike_sas);
+	gauge_u64(b, "ipsecgw_ike_half_open_sas", "Responder IKE SAs between IKE_SA_INIT and IKE_AUTH.",
+		  c.half_open);
+	gauge_u64(b, "ipsecgw_ike_child_sas", "Child SAs of the running IKE daemon.", c.child_sas);
+}
+
 int metrics_render(const struct shm_region *r, struct metrics_buf *b)
 {
 	struct snap s;
@@ -520,6 +623,7 @@ int metrics_render(const struct shm_region *r, struct metrics_buf *b)
 		render_sas(b, &s);
 		render_policies(b, &s);
 		render_drops(b, &s);
+		render_ike(b, r);
 		gauge_u64(b, "ipsecgw_scrape_skipped_records",
 			  "Records left out of this scrape because a writer did not finish "
 			  "updating them in time.",

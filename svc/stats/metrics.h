@@ -7,7 +7,9 @@
  * by object names and ids (interface name, SA id, SPD id and policy index,
  * drop reason, process name), never by SPI or key material: SA records are
  * read only up to their sa_id, so neither the SPI nor a key is ever copied
- * into this process's memory by the renderer.
+ * into this process's memory by the renderer. The IKE daemon's counters
+ * (struct shm_ike_counters) are exported as ipsecgw_ike_*; its IKE SA table
+ * (keys) is never read.
  *
  * Error convention: 0 or -errno.
  */

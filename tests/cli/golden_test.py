@@ -43,6 +43,7 @@ SHOWS = [
     ("show_ip6_fib", "show ip6 fib", False),
     ("show_ip_neighbors", "show ip neighbors", False),
     ("show_ipsec_tunnel", "show ipsec tunnel interfaces", True),
+    ("show_crypto_engines", "show crypto engines", False),  # no dataplane: selections only
 ]
 
 passed = failed = 0

@@ -229,6 +229,8 @@ static void seed_ikev2(void)
 		   "'cert_file': '/home/localadmin/certs/server-cert.pem'}}");
 	expect_req("set ikev2 local key /home/localadmin/certs/client-key.pem",
 		   "{'ikev2_local_key': {'file': '/home/localadmin/certs/client-key.pem'}}");
+	expect_req("ikev2 set liveness 10 3", "{'ikev2_liveness': {'period': 10, 'max_failures': 3}}");
+	expect_req("ikev2 set liveness 0 0", "{'ikev2_liveness': {'period': 0, 'max_failures': 0}}");
 	expect_req("ikev2 profile set profile1 id remote ip4-addr 192.0.2.20",
 		   "{'ikev2_set_id': {'name': 'profile1', 'is_local': false, 'type': 'ID_IP4_ADDR', 'data': '192.0.2.20'}}");
 	expect_req("ikev2 profile set profile1 id local fqdn vpp.home",
@@ -465,6 +467,41 @@ static void errors(void)
 	expect_error("show", "show: expected one of");
 }
 
+/* set crypto handler <alg|all> <engine> [<code path>], show crypto engines */
+static void crypto_engines(void)
+{
+	expect_req("set crypto handler aes-gcm-128 openssl",
+		   "{'crypto_handler': {'crypto_alg': 'AES_GCM_128', 'engine': 'ENGINE_OPENSSL'}}");
+	expect_req("set crypto handler aes-cbc-256 ipsec-mb avx2",
+		   "{'crypto_handler': {'crypto_alg': 'AES_CBC_256', 'engine': 'ENGINE_IPSEC_MB', 'arch': 'ARCH_AVX2'}}");
+	expect_req("set crypto handler 3des-cbc ipsec-mb",
+		   "{'crypto_handler': {'crypto_alg': 'DES3_CBC', 'engine': 'ENGINE_IPSEC_MB'}}");
+	expect_req("set crypto handler sha-256-128 ipsec-mb sse",
+		   "{'crypto_handler': {'integ_alg': 'SHA_256_128', 'engine': 'ENGINE_IPSEC_MB', 'arch': 'ARCH_SSE'}}");
+	expect_req("set crypto handler sha1 auto", "{'crypto_handler': {'integ_alg': 'SHA1_96', 'engine': 'ENGINE_AUTO'}}");
+	expect_req("set crypto handler md5-96 openssl",
+		   "{'crypto_handler': {'integ_alg': 'MD5_96', 'engine': 'ENGINE_OPENSSL'}}");
+	expect_req("set crypto handler all ipsec-mb avx512",
+		   "{'crypto_handler': {'all': true, 'engine': 'ENGINE_IPSEC_MB', 'arch': 'ARCH_AVX512'}}");
+	expect_req("set crypto handler all auto", "{'crypto_handler': {'all': true, 'engine': 'ENGINE_AUTO'}}");
+	expect_show("show crypto engines", CLI_VIEW_CRYPTO_ENGINES, 0, 0, "");
+	expect_show("show crypto engine", CLI_VIEW_CRYPTO_ENGINES, 0, 0, "");
+
+	expect_error("set crypto handler aes-xts-128 openssl",
+		     "set crypto handler: expected 'alg' value, got 'aes-xts-128' (not an ESP algorithm or 'all')");
+	expect_error("set crypto handler none openssl", "got 'none' (not an ESP algorithm or 'all')");
+	expect_error("set crypto handler aes-gcm-128 qat",
+		     "set crypto handler: expected one of 'ipsec-mb', 'openssl', 'auto', got 'qat'");
+	expect_error("set crypto handler aes-gcm-128", "expected one of 'ipsec-mb', 'openssl', 'auto', got end of line");
+	expect_error("set crypto handler aes-gcm-128 ipsec-mb avx3", "got 'avx3'");
+	expect_error("set crypto handler aes-gcm-128 ipsec-mb avx2 sse", "expected end of line, got 'sse'");
+	expect_error("set crypto handler aes-gcm-128 openssl avx2",
+		     "set crypto handler: code path 'avx2' is for engine ipsec-mb, not openssl");
+	expect_error("set crypto handler all auto sse", "code path 'sse' is for engine ipsec-mb, not auto");
+	expect_error("set crypto handler", "expected 'alg' value, got end of line");
+	expect_error("show crypto engines now", "expected end of line, got 'now'");
+}
+
 static void emit_count(void *ctx, const char *text)
 {
 	(void)text;
@@ -564,6 +601,7 @@ int main(void)
 	brief_forms();
 	raw_fields();
 	errors();
+	crypto_engines();
 	help_and_completion();
 	docs_consistent();
 	printf("%d passed, %d failed\n", passed, failed);

@@ -8,11 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
+#include "region.h"
 #include "show.h"
 
 static int passed, failed;
 static const char *golden_dir;
 static bool update;
+static bool engines_published = true;   /* the dataplane has reported its engines */
 
 #define K1 "4a506a794f574265564551694d653768"
 #define K2 "4339314b55523947594d6d3547666b45764e6a58"
@@ -104,6 +107,53 @@ static Ipsecgw__V1__PolicyDetails *policy(int dir, int prio, int action, int pro
 		arr[n++] = item;                                            \
 	} while (0)
 
+/* Every per-SA error reason, as the service sends them, two of them non-zero. */
+static void sa_errors(Ipsecgw__V1__SaDetails *d, uint64_t replay, uint64_t integrity)
+{
+	for (int k = 0; k <= IPSECGW__V1__SA_ERROR_COUNTER__REASON__TOO_BIG; k++) {
+		Ipsecgw__V1__SaErrorCounter *e = zalloc(&ipsecgw__v1__sa_error_counter__descriptor);
+		e->reason = (Ipsecgw__V1__SaErrorCounter__Reason)k;
+		e->count = k == IPSECGW__V1__SA_ERROR_COUNTER__REASON__REPLAY ? replay :
+			   k == IPSECGW__V1__SA_ERROR_COUNTER__REASON__INTEGRITY ? integrity : 0;
+		PUSH(d->errors, d->n_errors, e);
+	}
+}
+
+#define ENG(x) IPSECGW__V1__CRYPTO_ENGINE__ENGINE_##x
+#define ARCH(x) IPSECGW__V1__CRYPTO_ARCH__ARCH_##x
+
+/* One row of Dump{CRYPTO_ENGINES}: alg < 0 is integrity algorithm -alg;
+ * want/want_arch the operator's selection; engine/arch/pinned and the costs
+ * (0 = unavailable) the dataplane's, left out when not published. */
+static Ipsecgw__V1__CryptoEngineDetails *engine_row(int alg, int want, int want_arch, int engine, int arch,
+						    bool pinned, uint32_t sse, uint32_t avx2, uint32_t avx512,
+						    uint32_t ossl)
+{
+	Ipsecgw__V1__CryptoEngineDetails *x = zalloc(&ipsecgw__v1__crypto_engine_details__descriptor);
+
+	if (alg < 0)
+		x->has_integ_alg = 1, x->integ_alg = -alg;
+	else
+		x->has_crypto_alg = 1, x->crypto_alg = alg;
+	x->requested_engine = want;
+	if (want_arch)
+		x->has_requested_arch = 1, x->requested_arch = want_arch;
+	if (!engines_published)
+		return x;
+	x->published = 1;
+	x->has_engine = 1;
+	x->engine = engine;
+	if (arch)
+		x->has_arch = 1, x->arch = arch;
+	x->has_pinned = 1;
+	x->pinned = pinned;
+	x->has_ns_sse = sse != 0, x->ns_sse = sse;
+	x->has_ns_avx2 = avx2 != 0, x->ns_avx2 = avx2;
+	x->has_ns_avx512 = avx512 != 0, x->ns_avx512 = avx512;
+	x->has_ns_openssl = ossl != 0, x->ns_openssl = ossl;
+	return x;
+}
+
 static Ipsecgw__V1__Reply *reply(void)
 {
 	return zalloc(&ipsecgw__v1__reply__descriptor);
@@ -118,7 +168,11 @@ static void build(struct show_data *d, bool keys)
 	/* SAs */
 	r = reply();
 	PUSH(r->sas, r->n_sas, sa(20, 1000, 1, K1, 2, K2, NULL, NULL, keys));
-	PUSH(r->sas, r->n_sas, sa(10, 1001, 1, K1, 2, K2, NULL, NULL, keys));
+	Ipsecgw__V1__SaDetails *sa10 = sa(10, 1001, 1, K1, 2, K2, NULL, NULL, keys);
+	sa10->counter->packets = 9;
+	sa10->counter->bytes = 756;
+	sa_errors(sa10, 3, 1);
+	PUSH(r->sas, r->n_sas, sa10);
 	Ipsecgw__V1__SaDetails *out = sa(40, 2474133911u, 3, K1 K1, 2, K2, "192.0.2.3", "192.0.2.2", keys);
 	out->spec->has_esn = out->spec->esn = 1;
 	out->has_seq_out = 1;
@@ -300,6 +354,23 @@ static void build(struct show_data *d, bool keys)
 		PUSH(r->errors, r->n_errors, e);
 	}
 	d->r[IPSECGW__V1__DUMP__WHAT__ERRORS] = r;
+
+	/* crypto engines: listed out of order (the view sorts them); auto,
+	 * pinned, a pin the dataplane refused, an unpin it has not applied */
+	r = reply();
+	PUSH(r->crypto_engines, r->n_crypto_engines,
+	     engine_row(-4, ENG(IPSEC_MB), ARCH(AVX2), ENG(IPSEC_MB), ARCH(AVX2), true, 61, 58, 0, 240));
+	PUSH(r->crypto_engines, r->n_crypto_engines,
+	     engine_row(1, ENG(AUTO), 0, ENG(IPSEC_MB), ARCH(SSE), false, 140, 152, 0, 301));
+	PUSH(r->crypto_engines, r->n_crypto_engines,
+	     engine_row(7, ENG(OPENSSL), 0, ENG(OPENSSL), 0, true, 90, 45, 0, 120));
+	PUSH(r->crypto_engines, r->n_crypto_engines,
+	     engine_row(10, ENG(AUTO), 0, ENG(OPENSSL), 0, false, 251000, 250400, 0, 4300));
+	PUSH(r->crypto_engines, r->n_crypto_engines,
+	     engine_row(-2, ENG(IPSEC_MB), ARCH(AVX512), ENG(IPSEC_MB), ARCH(SSE), false, 40, 44, 0, 160));
+	PUSH(r->crypto_engines, r->n_crypto_engines,
+	     engine_row(-6, ENG(AUTO), 0, ENG(OPENSSL), 0, true, 70, 66, 0, 95));
+	d->r[IPSECGW__V1__DUMP__WHAT__CRYPTO_ENGINES] = r;
 }
 
 static void release(struct show_data *d)
@@ -398,6 +469,24 @@ int main(void)
 	view("show_ip_neighbors", (struct cli_show){ .view = CLI_VIEW_NEIGH4 }, false);
 	view("show_ip6_neighbors", (struct cli_show){ .view = CLI_VIEW_NEIGH6 }, false);
 	view("show_errors", (struct cli_show){ .view = CLI_VIEW_ERRORS }, false);
+	view("show_crypto_engines", (struct cli_show){ .view = CLI_VIEW_CRYPTO_ENGINES }, false);
+	engines_published = false;
+	view("show_crypto_engines_unpublished", (struct cli_show){ .view = CLI_VIEW_CRYPTO_ENGINES }, false);
+	engines_published = true;
+
+	/* the CLI's texts of the per-SA error reasons are the region's */
+	for (int k = 0; k < SHM_SA_ERR_N; k++) {
+		const char *t = names_str(names_sa_err, k);
+		if (t && strcmp(t, shm_sa_err_text((enum shm_sa_err)k)) == 0)
+			passed++;
+		else
+			failed++, fprintf(stderr, "FAIL SA error %d: CLI says '%s', region.h '%s'\n", k, t ? t : "",
+					  shm_sa_err_text((enum shm_sa_err)k));
+	}
+	if (!names_str(names_sa_err, SHM_SA_ERR_N))
+		passed++;
+	else
+		failed++, fprintf(stderr, "FAIL names_sa_err has more reasons than region.h\n");
 
 	/* filters that match nothing */
 	struct show_data d;

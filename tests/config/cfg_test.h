@@ -419,6 +419,22 @@ static inline gw_env *r_init(int kind, const char *profile, int has_spi, uint64_
 	return t_env(B(IKEV2_INITIATE), m);
 }
 
+/* set crypto handler: crypto >= 0 a CryptoAlg, integ >= 0 an IntegAlg, all;
+ * arch < 0 absent. */
+static inline gw_env *r_handler(int crypto, int integ, int all, int engine, int arch)
+{
+	Ipsecgw__V1__CryptoHandlerSet *m = NEWMSG(Ipsecgw__V1__CryptoHandlerSet, ipsecgw__v1__crypto_handler_set__init);
+	m->has_crypto_alg = crypto >= 0;
+	m->crypto_alg = crypto >= 0 ? crypto : 0;
+	m->has_integ_alg = integ >= 0;
+	m->integ_alg = integ >= 0 ? integ : 0;
+	m->has_all = m->all = all != 0;
+	m->engine = engine;
+	m->has_arch = arch >= 0;
+	m->arch = arch >= 0 ? arch : 0;
+	return t_env(B(CRYPTO_HANDLER), m);
+}
+
 static inline gw_env *r_clear(int what)
 {
 	Ipsecgw__V1__ClearCounters *m = NEWMSG(Ipsecgw__V1__ClearCounters, ipsecgw__v1__clear_counters__init);

@@ -352,6 +352,14 @@ static void test_tunnels(struct cfg *c)
 	CHECK(count_in_use(SHM_T_TUNNEL) == 1, "one tunnel left");
 }
 
+static gw_env *r_live(uint32_t period, uint32_t max_failures)
+{
+	Ipsecgw__V1__Ikev2SetLiveness *m = NEWMSG(Ipsecgw__V1__Ikev2SetLiveness, ipsecgw__v1__ikev2_set_liveness__init);
+	m->period = period;
+	m->max_failures = max_failures;
+	return t_env(B(IKEV2_LIVENESS), m);
+}
+
 static void test_ikev2(struct cfg *c)
 {
 	const struct shm_profile *p;
@@ -383,6 +391,20 @@ static void test_ikev2(struct cfg *c)
 	CHECK(p->lifetime_set && p->lifetime == 3600 && p->jitter == 10 && p->handover == 5, "lifetime");
 	CHECK(strcmp(((const struct shm_global *)shm_rec(&R, SHM_T_GLOBAL, 0))->ikev2_local_key,
 		     "/etc/ipsecgw/server-key.pem") == 0, "local key");
+	/* ikev2 set liveness PERIOD MAX-FAILURES */
+	{
+		const struct shm_global *g = shm_rec(&R, SHM_T_GLOBAL, 0);
+		CHECK(!g->ikev2_liveness_set, "liveness not set yet");
+		chg(c, r_live(10, 3));
+		CHECK(g->ikev2_liveness_set && g->ikev2_liveness_period == 10 && g->ikev2_liveness_max_failures == 3 &&
+		      strcmp(g->ikev2_local_key, "/etc/ipsecgw/server-key.pem") == 0, "liveness 10 3");
+		T_FAIL(c, r_live(10, 0), EC(INVALID_ARGUMENT), "max_failures", "1..100");
+		T_FAIL(c, r_live(0, 2), EC(INVALID_ARGUMENT), "max_failures", "must be 0");
+		T_FAIL(c, r_live(86401, 2), EC(INVALID_ARGUMENT), "period", "0..86400");
+		CHECK(g->ikev2_liveness_period == 10, "refusals change nothing");
+		chg(c, r_live(0, 0));
+		CHECK(g->ikev2_liveness_set && g->ikev2_liveness_period == 0, "liveness off");
+	}
 
 	/* Keys only when asked for. */
 	r = query(c, r_dump(DW(IKEV2_PROFILES), 0, 0, 0, 0, 0));

@@ -489,6 +489,63 @@ static void cases_other(struct cfg *c)
 	REJECT(t_env(B(_NOT_SET), NULL), MALFORMED, "body", "not a request");
 }
 
+#define ENG(x) IPSECGW__V1__CRYPTO_ENGINE__ENGINE_##x
+#define ARCH(x) IPSECGW__V1__CRYPTO_ARCH__ARCH_##x
+
+/* What a dataplane without AVX-512 publishes; des-cbc without OpenSSL and
+ * 3des-cbc without intel-ipsec-mb, for the availability checks. */
+static void engine_rows(void)
+{
+	for (int integ = 0; integ < 2; integ++)
+		for (unsigned a = 1; a < (integ ? SHM_INTEG_N : SHM_CRYPTO_N); a++) {
+			struct shm_engine_rt x = { .h.in_use = 1, .integ = (uint8_t)integ, .alg = (uint8_t)a,
+						   .ns_per_pkt = { 100, 90, 0 }, .ns_ossl = 200, .arch = 1 };
+			if (!integ && a == SHM_CRYPTO_DES_CBC)
+				x.ns_ossl = 0;
+			if (!integ && a == SHM_CRYPTO_3DES_CBC)
+				x.ns_per_pkt[0] = x.ns_per_pkt[1] = 0, x.engine = 1;
+			shm_rec_write(shm_rec(&R, SHM_T_ENGINE_RT, (integ ? SHM_CRYPTO_N : 0) + a), &x, sizeof(x));
+		}
+}
+
+static void cases_engine(struct cfg *c)
+{
+	/* the target */
+	REJECT(r_handler(-1, -1, 0, ENG(OPENSSL), -1), INVALID_ARGUMENT, "crypto_alg",
+	       "give exactly one of crypto_alg, integ_alg and all");
+	REJECT(r_handler(CA(AES_GCM_128), IA(SHA1_96), 0, ENG(OPENSSL), -1), INVALID_ARGUMENT, "crypto_alg",
+	       "exactly one");
+	REJECT(r_handler(CA(AES_GCM_128), -1, 1, ENG(OPENSSL), -1), INVALID_ARGUMENT, "crypto_alg", "exactly one");
+	REJECT(r_handler(CA(CRYPTO_NONE), -1, 0, ENG(OPENSSL), -1), INVALID_ARGUMENT, "crypto_alg",
+	       "'none' uses no crypto engine");
+	REJECT(r_handler(12, -1, 0, ENG(OPENSSL), -1), INVALID_ARGUMENT, "crypto_alg", "unknown crypto algorithm 12");
+	REJECT(r_handler(-1, IA(INTEG_NONE), 0, ENG(AUTO), -1), INVALID_ARGUMENT, "integ_alg", "'none' uses no");
+	REJECT(r_handler(-1, 7, 0, ENG(AUTO), -1), INVALID_ARGUMENT, "integ_alg", "unknown integrity algorithm 7");
+	/* engine and code path */
+	REJECT(r_handler(CA(AES_GCM_128), -1, 0, 3, -1), INVALID_ARGUMENT, "engine", "unknown engine 3");
+	REJECT(r_handler(CA(AES_GCM_128), -1, 0, ENG(IPSEC_MB), 4), INVALID_ARGUMENT, "arch", "unknown code path 4");
+	REJECT(r_handler(CA(AES_GCM_128), -1, 0, ENG(OPENSSL), ARCH(AVX2)), INVALID_ARGUMENT, "arch",
+	       "a code path (avx2) goes with engine ipsec-mb, not openssl");
+	REJECT(r_handler(-1, -1, 1, ENG(AUTO), ARCH(SSE)), INVALID_ARGUMENT, "arch", "not auto");
+	/* nothing published yet: accepted (the dataplane logs what it cannot
+	 * do); published: refused up front */
+	engine_rows();
+	REJECT(r_handler(CA(AES_GCM_128), -1, 0, ENG(IPSEC_MB), ARCH(AVX512)), FAILED_PRECONDITION, "arch",
+	       "the avx512 code path of ipsec-mb is not available for aes-gcm-128 on this CPU");
+	REJECT(r_handler(-1, -1, 1, ENG(IPSEC_MB), ARCH(AVX512)), FAILED_PRECONDITION, "arch",
+	       "not available for aes-cbc-128");
+	REJECT(r_handler(-1, IA(SHA_512_256), 0, ENG(IPSEC_MB), ARCH(AVX512)), FAILED_PRECONDITION, "arch",
+	       "for sha-512-256");
+	REJECT(r_handler(CA(DES_CBC), -1, 0, ENG(OPENSSL), -1), FAILED_PRECONDITION, "engine",
+	       "no openssl implementation of des-cbc");
+	REJECT(r_handler(-1, -1, 1, ENG(OPENSSL), -1), FAILED_PRECONDITION, "engine", "des-cbc");
+	REJECT(r_handler(CA(DES3_CBC), -1, 0, ENG(IPSEC_MB), -1), FAILED_PRECONDITION, "engine",
+	       "ipsec-mb has no usable code path for 3des-cbc");
+	/* the dump: one reply, so no cursor */
+	REJECT(r_dump(IPSECGW__V1__DUMP__WHAT__CRYPTO_ENGINES, 0, 0, 0, 1, 5), INVALID_ARGUMENT, "cursor",
+	       "5 is not a cursor of this dump");
+}
+
 /* Full tables: RESOURCE_EXHAUSTED, and still nothing written. */
 static void cases_full(struct cfg *c)
 {
@@ -504,7 +561,7 @@ static void cases_full(struct cfg *c)
 	REJECT(r_spd(100000, 0), RESOURCE_EXHAUSTED, "spd_id", "the SPD table is full (256)");
 	for (int i = 0; i < SHM_MAX_IFC - 4; i++)
 		T_OK(c, r_loop(0, 0));
-	REJECT(r_loop(0, 0), RESOURCE_EXHAUSTED, "instance", "the interface table is full (256)");
+	REJECT(r_loop(0, 0), RESOURCE_EXHAUSTED, "instance", "the interface table is full (16384)");
 	REJECT(r_tun(0, 0), RESOURCE_EXHAUSTED, "instance", "the interface table is full");
 	REJECT(r_port("wan9", "net_null9"), RESOURCE_EXHAUSTED, "name", "the interface table is full");
 }
@@ -526,6 +583,7 @@ int main(void)
 	cases_ifc(c);
 	cases_ikev2(c);
 	cases_other(c);
+	cases_engine(c);
 	cases_full(c);
 	cfg_close(c);
 	free(snap);

@@ -241,6 +241,10 @@ static int counters(const char *instance)
 	       (unsigned long long)c->child_rekeys);
 	printf("ike_sas=%llu half_open=%llu child_sas=%llu\n", (unsigned long long)c->ike_sas,
 	       (unsigned long long)c->half_open, (unsigned long long)c->child_sas);
+	printf("dpd_sent=%llu keepalives_sent=%llu\n", (unsigned long long)c->dpd_sent,
+	       (unsigned long long)c->keepalives_sent);
+	printf("cookies_sent=%llu cookies_invalid=%llu cred_errors=%llu\n", (unsigned long long)c->cookies_sent,
+	       (unsigned long long)c->cookies_invalid, (unsigned long long)c->cred_errors);
 	shm_region_detach(&r);
 	return 0;
 }

@@ -60,6 +60,9 @@ struct t_peer {
 	uint32_t next_tun;
 	unsigned events[3];             /* up, down, rekeyed (IKE and child) */
 	unsigned fail_sa_add;           /* fail the next n sa_add calls */
+	char local_key[SHM_PATH_MAX];   /* `set ikev2 local key`, "" none */
+	bool live_set;                  /* `ikev2 set liveness live_period live_max` given */
+	unsigned live_period, live_max;
 	struct t_world *w;
 };
 
@@ -338,13 +341,35 @@ static inline struct shm_profile *t_profile(struct t_peer *p, const char *name, 
 	return pr;
 }
 
+static inline int t_local_key(void *arg, char *buf, size_t len)
+{
+	struct t_peer *p = arg;
+
+	if (!p->local_key[0])
+		return -ENOENT;
+	snprintf(buf, len, "%s", p->local_key);
+	return 0;
+}
+
+static inline int t_env_liveness(void *arg, unsigned *period_s, unsigned *max_failures)
+{
+	struct t_peer *p = arg;
+
+	if (!p->live_set)
+		return -ENOENT;
+	*period_s = p->live_period;
+	*max_failures = p->live_max;
+	return 0;
+}
+
 static inline void t_peer_start(struct t_world *w, int i, struct shm_region *region)
 {
 	struct t_peer *p = &w->p[i];
 
 	p->env = (struct ikev2_env){ .arg = p, .now_ms = t_now, .profile_next = t_prof_next,
 				     .profile_get = t_prof_get, .event = t_event, .net = &t_net,
-				     .net_arg = p, .inst = &t_inst, .inst_arg = p, .region = region };
+				     .net_arg = p, .inst = &t_inst, .inst_arg = p, .region = region,
+				     .local_key_file = t_local_key, .liveness = t_env_liveness };
 	p->e = ikev2_engine_new(&p->env, &w->cfg);
 	CHECK(p->e, "engine");
 }

@@ -167,6 +167,57 @@ static void t_liveness(void)
 	t_world_fini(&w);
 }
 
+/* `ikev2 set liveness PERIOD MAX-FAILURES` (env.liveness) over cfg.liveness_s:
+ * a check after PERIOD of silence, repeated every PERIOD, dead after
+ * MAX-FAILURES unanswered; turned on and off at run time. */
+static bool drop_from_b(struct t_world *w, struct t_pkt *k, void *arg)
+{
+	(void)w, (void)arg;
+	return k->to != 0;
+}
+
+static void t_liveness_set(void)
+{
+	struct t_world w;
+	const struct shm_ike_counters *c;
+	uint64_t t0;
+
+	t_world_init(&w); /* cfg.liveness_s 0: no checks from the daemon options */
+	c_establish(&w);
+	c = ikev2_engine_counters(w.p[0].e);
+	t_advance(&w, 100000);
+	CHECK(c->dpd_sent == 0, "no liveness checks while off");
+	/* `ikev2 set liveness 3 2`: the daemon tells the engine on the config event. */
+	w.p[0].live_set = true;
+	w.p[0].live_period = 3;
+	w.p[0].live_max = 2;
+	ikev2_engine_liveness_changed(w.p[0].e);
+	t_advance(&w, 10000);
+	CHECK(c->dpd_sent == 3 && c_n_sa(&w.p[0]) == 1, "a checks every 3 s of silence (%llu)",
+	      (unsigned long long)c->dpd_sent);
+	/* b goes silent: checks at 3 s intervals, dead after the second unanswered one. */
+	w.filter = drop_from_b;
+	t0 = w.now;
+	while (c_n_sa(&w.p[0]) == 1 && w.now - t0 < 60000)
+		t_advance(&w, 500);
+	CHECK(c_n_sa(&w.p[0]) == 0, "a cleared the SA");
+	CHECK(w.now - t0 >= 6000 && w.now - t0 <= 9500, "dead after %llu ms (2 checks, 3 s apart)",
+	      (unsigned long long)(w.now - t0));
+	CHECK(c->fail[SHM_IKE_FAIL_TIMEOUT] == 1 && c->retransmits == 1, "one repeated check, one timeout (%llu)",
+	      (unsigned long long)c->retransmits);
+	t_world_fini(&w);
+
+	/* `ikev2 set liveness 0 0` overrides the daemon's --liveness: no checks. */
+	t_world_init(&w);
+	w.cfg.liveness_s = 5;
+	c_establish(&w);
+	w.p[0].live_set = w.p[1].live_set = true;
+	t_advance(&w, 60000);
+	CHECK(ikev2_engine_counters(w.p[0].e)->dpd_sent <= 1 && ikev2_engine_counters(w.p[1].e)->dpd_sent <= 1,
+	      "off: at most the check already armed");
+	t_world_fini(&w);
+}
+
 /* ---- lost messages ------------------------------------------------------------- */
 
 struct lose {
@@ -460,6 +511,7 @@ int main(void)
 	delete_ike_from(0);
 	delete_ike_from(1);
 	t_liveness();
+	t_liveness_set();
 	lost(IKE_EXCH_SA_INIT, false, 1);
 	lost(IKE_EXCH_SA_INIT, true, 2);
 	lost(IKE_EXCH_AUTH, false, 2);

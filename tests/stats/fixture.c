@@ -88,6 +88,13 @@ void fixture_fill(struct shm_region *r, int config_pid, int dead_pid)
 	w0->sa[2] = (struct shm_counter){ 1000, 150000 };
 	w1->sa[2] = (struct shm_counter){ 500, 70000 };
 	base->sa[2] = (struct shm_counter){ 100, 20000 };
+	w0->sa_err[2][SHM_SA_ERR_REPLAY] = 2;
+	w1->sa_err[2][SHM_SA_ERR_REPLAY] = 3;
+	base->sa_err[2][SHM_SA_ERR_REPLAY] = 1;
+	w0->sa_err[2][SHM_SA_ERR_INTEGRITY] = 1;
+	w1->sa_err[2][SHM_SA_ERR_TOO_BIG] = 6;
+	base->sa_err[2][SHM_SA_ERR_TOO_BIG] = 6;
+	w0->sa_err[9][SHM_SA_ERR_DECRYPT] = FX_UNUSED_SA_ERR;
 	w0->policy[3] = (struct shm_counter){ 300, 30000 };
 	w1->policy[3] = (struct shm_counter){ 200, 20000 };
 	w1->policy[7] = (struct shm_counter){ 9, 900 };

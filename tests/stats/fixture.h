@@ -30,6 +30,10 @@
 #define FX_LAN0_PUNTS 1u
 #define FX_SA10_PACKETS 1400u
 #define FX_SA10_BYTES 200000u
+#define FX_SA10_ERR_REPLAY 4u           /* 2 + 3 - 1 */
+#define FX_SA10_ERR_INTEGRITY 1u
+#define FX_SA10_ERR_TOO_BIG 0u          /* 6 - 6: cleared, so not exported */
+#define FX_UNUSED_SA_ERR 99u            /* counted in an SA slot not in use: never exported */
 #define FX_POL3_PACKETS 500u            /* SPD 1, index 3, outbound protect */
 #define FX_POL3_BYTES 50000u
 #define FX_POL7_PACKETS 5u              /* SPD 1, index 7, inbound bypass */

@@ -32,6 +32,17 @@ static void expect_absent(const char *text, const char *series)
 	CHECK(promtext_value(text, series, &v) != 0, "unexpected sample %s", series);
 }
 
+/* Samples of one family (lines starting with "NAME{"). */
+static int count_samples(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+	int k = 0;
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		k += strncmp(p, name, n) == 0 && p[n] == '{';
+	return k;
+}
+
 static void check_no_secrets(const char *text)
 {
 	size_t n = strlen(text);
@@ -137,6 +148,18 @@ int main(void)
 	harness_setup();
 	CHECK(shm_region_create(&w, "mt", 1, err, sizeof(err)) == 0, "create: %s", err);
 	fixture_fill(&w, (int)getpid(), (int)dead_pid());
+	{
+		/* The IKE daemon's counters, as ipsecgw-ikev2 writes them. */
+		struct shm_ike_counters *ic = shm_rec(&w, SHM_T_IKE_COUNTERS, 0);
+		ic->exch[0].req_rx = 11;
+		ic->exch[3].resp_tx = 12;
+		ic->fail[SHM_IKE_FAIL_AUTH] = 5;
+		ic->cookies_sent = 7;
+		ic->cookies_invalid = 2;
+		ic->cred_errors = 3;
+		ic->child_rekeys = 9;
+		ic->half_open = 4;
+	}
 	/* Render from a PROT_READ attachment: a stray write would fault. */
 	CHECK(shm_region_attach(&ro, "mt", 0, err, sizeof(err)) == 0, "attach: %s", err);
 
@@ -167,6 +190,17 @@ int main(void)
 	expect(text, "ipsecgw_sa_packets_total{sa=\"10\"}", FX_SA10_PACKETS);
 	expect(text, "ipsecgw_sa_bytes_total{sa=\"10\"}", FX_SA10_BYTES);
 	expect(text, "ipsecgw_sa_packets_total{sa=\"11\"}", 0);
+	/* per-SA errors: SAs in use, the reasons that counted (a cleared one
+	 * reads 0 and is left out), nothing from a slot not in use */
+	expect(text, "ipsecgw_sa_errors_total{sa=\"10\",reason=\"replay\"}", FX_SA10_ERR_REPLAY);
+	expect(text, "ipsecgw_sa_errors_total{sa=\"10\",reason=\"integrity\"}", FX_SA10_ERR_INTEGRITY);
+	expect_absent(text, "ipsecgw_sa_errors_total{sa=\"10\",reason=\"too_big\"}");
+	expect_absent(text, "ipsecgw_sa_errors_total{sa=\"10\",reason=\"decrypt\"}");
+	expect_absent(text, "ipsecgw_sa_errors_total{sa=\"11\",reason=\"replay\"}");
+	CHECK(count_samples(text, "ipsecgw_sa_errors_total") == 2, "%d SA error samples, want 2",
+	      count_samples(text, "ipsecgw_sa_errors_total"));
+	CHECK(strstr(text, "# TYPE ipsecgw_sa_errors_total counter\n"), "no ipsecgw_sa_errors_total family");
+	CHECK(!strstr(text, " 99\n"), "the errors of an SA slot not in use are exported");
 	expect(text, "ipsecgw_policy_packets_total{spd=\"1\",policy=\"3\",direction=\"outbound\","
 		     "action=\"protect\"}", FX_POL3_PACKETS);
 	expect(text, "ipsecgw_policy_bytes_total{spd=\"1\",policy=\"3\",direction=\"outbound\","
@@ -188,6 +222,17 @@ int main(void)
 	expect_absent(text, "ipsecgw_process_start_time_seconds{process=\"dataplane\"}");
 	expect_absent(text, "ipsecgw_process_start_time_seconds{process=\"ikev2\"}");
 	expect(text, "ipsecgw_scrape_skipped_records", 0);
+	expect(text, "ipsecgw_ike_messages_total{exchange=\"ike_sa_init\",message=\"request\",direction=\"received\"}", 11);
+	expect(text, "ipsecgw_ike_messages_total{exchange=\"informational\",message=\"response\",direction=\"sent\"}", 12);
+	expect(text, "ipsecgw_ike_messages_total{exchange=\"ike_auth\",message=\"request\",direction=\"sent\"}", 0);
+	expect(text, "ipsecgw_ike_failures_total{reason=\"auth\"}", 5);
+	expect(text, "ipsecgw_ike_failures_total{reason=\"no_profile\"}", 0);
+	expect(text, "ipsecgw_ike_cookies_sent_total", 7);
+	expect(text, "ipsecgw_ike_cookies_invalid_total", 2);
+	expect(text, "ipsecgw_ike_credential_errors_total", 3);
+	expect(text, "ipsecgw_ike_sa_rekeys_total{sa=\"child\"}", 9);
+	expect(text, "ipsecgw_ike_half_open_sas", 4);
+	expect(text, "ipsecgw_ike_sas", 0);
 	free(text);
 
 	/* A writer that died inside SA 11's seqlock: the scrape still ends,
@@ -197,6 +242,7 @@ int main(void)
 	text = render(&ro);
 	CHECK(promtext_check(text, err, sizeof(err), NULL, NULL) == 0, "format: %s", err);
 	expect_absent(text, "ipsecgw_sa_packets_total{sa=\"11\"}");
+	expect(text, "ipsecgw_sa_errors_total{sa=\"10\",reason=\"replay\"}", FX_SA10_ERR_REPLAY);
 	expect(text, "ipsecgw_sa_packets_total{sa=\"10\"}", FX_SA10_PACKETS);
 	expect(text, "ipsecgw_sas", 1);
 	expect(text, "ipsecgw_scrape_skipped_records", 1);

@@ -166,6 +166,8 @@ int main(void)
 	expect(r.body, "ipsecgw_interface_rx_packets_total{interface=\"" FX_ODD_LABEL "\"}", 0);
 	expect(r.body, "ipsecgw_sa_packets_total{sa=\"10\"}", FX_SA10_PACKETS);
 	expect(r.body, "ipsecgw_sa_bytes_total{sa=\"10\"}", FX_SA10_BYTES);
+	expect(r.body, "ipsecgw_sa_errors_total{sa=\"10\",reason=\"replay\"}", FX_SA10_ERR_REPLAY);
+	expect(r.body, "ipsecgw_sa_errors_total{sa=\"10\",reason=\"integrity\"}", FX_SA10_ERR_INTEGRITY);
 	expect(r.body, "ipsecgw_policy_packets_total{spd=\"1\",policy=\"3\",direction=\"outbound\","
 		       "action=\"protect\"}", FX_POL3_PACKETS);
 	expect(r.body, "ipsecgw_policy_bytes_total{spd=\"1\",policy=\"7\",direction=\"inbound\","

@@ -1,7 +1,9 @@
 /*
  * Diffie-Hellman groups for IKEv2 on OpenSSL 3. MODP arithmetic is BN
- * (constant-time exponentiation with the private value); ECP goes through
- * EVP key derivation. Group parameters are built once per process.
+ * (constant-time exponentiation with the private value); ECP is EC_POINT
+ * arithmetic (d*G, and d*Q by OpenSSL's constant-time ladder, as its own
+ * ECDH does) without building EVP keys per exchange. Group parameters are
+ * built once per process.
  */
 #include "ike_dh.h"
 
@@ -11,12 +13,9 @@
 #include <string.h>
 
 #include <openssl/bn.h>
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
-#include <openssl/evp.h>
 #include <openssl/obj_mac.h>
-#include <openssl/param_build.h>
 
 /* RFC 5114 sections 2.1-2.3: prime p, generator g of the order-q subgroup. */
 static const char g22_p[] =
@@ -171,8 +170,7 @@ static const struct dh_group *group_find(uint16_t id, const struct dh_params **p
 struct ike_dh {
 	const struct dh_group *g;
 	const struct dh_params *pp;
-	BIGNUM *x;      /* MODP private value */
-	EVP_PKEY *pkey; /* ECP key pair */
+	BIGNUM *x;      /* private value: MODP exponent, ECP scalar */
 	size_t pub_len;
 	uint8_t pub[IKE_DH_MAX_PUB];
 };
@@ -207,7 +205,6 @@ void ike_dh_free(struct ike_dh *dh)
 	if (!dh)
 		return;
 	BN_clear_free(dh->x);
-	EVP_PKEY_free(dh->pkey);
 	OPENSSL_cleanse(dh, sizeof(*dh));
 	free(dh);
 }
@@ -272,63 +269,33 @@ out:
 
 /* ---- ECP ----------------------------------------------------------------- */
 
-/* An EVP_PKEY for the curve from an uncompressed point and, optionally, a private scalar. */
-static EVP_PKEY *ecp_pkey(const struct dh_group *g, const uint8_t *point, size_t point_len,
-			  const BIGNUM *d)
-{
-	EVP_PKEY *pkey = NULL;
-	OSSL_PARAM *prm = NULL;
-	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-	EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-	if (!bld || !pctx ||
-	    !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, g->curve, 0) ||
-	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, point_len) ||
-	    (d && !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, d)))
-		goto out;
-	prm = OSSL_PARAM_BLD_to_param(bld);
-	if (!prm || EVP_PKEY_fromdata_init(pctx) <= 0 ||
-	    EVP_PKEY_fromdata(pctx, &pkey, d ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, prm) <= 0)
-		pkey = NULL;
-out:
-	/* d is a secure BN, so its copy sits in the secure segment, cleared on free */
-	OSSL_PARAM_free(prm);
-	OSSL_PARAM_BLD_free(bld);
-	EVP_PKEY_CTX_free(pctx);
-	return pkey;
-}
-
-/* Q = d*G into dh->pub as x | y, and the EVP key pair. */
-static int ecp_set_private(struct ike_dh *dh, const BIGNUM *d, BN_CTX *ctx)
+/* Q = d*G into dh->pub as x | y (d is dh->x, kept for g^ir). */
+static int ecp_set_private(struct ike_dh *dh, BN_CTX *ctx)
 {
 	const struct dh_params *pp = dh->pp;
 	size_t flen = dh->pub_len / 2;
-	uint8_t point[1 + 2 * 66];
 	int rc = -EIO;
 	EC_POINT *q = EC_POINT_new(pp->ec);
 	BIGNUM *x = BN_CTX_get(ctx), *y = BN_CTX_get(ctx);
 	if (!q || !y)
 		goto out;
-	if (!EC_POINT_mul(pp->ec, q, d, NULL, NULL, ctx) ||
+	BN_set_flags(dh->x, BN_FLG_CONSTTIME);
+	if (!EC_POINT_mul(pp->ec, q, dh->x, NULL, NULL, ctx) ||
 	    !EC_POINT_get_affine_coordinates(pp->ec, q, x, y, ctx) ||
 	    BN_bn2binpad(x, dh->pub, (int)flen) < 0 || BN_bn2binpad(y, dh->pub + flen, (int)flen) < 0)
 		goto out;
-	point[0] = POINT_CONVERSION_UNCOMPRESSED;
-	memcpy(point + 1, dh->pub, dh->pub_len);
-	dh->pkey = ecp_pkey(dh->g, point, 1 + dh->pub_len, d);
-	rc = dh->pkey ? 0 : -EIO;
+	rc = 0;
 out:
 	EC_POINT_free(q);
 	return rc;
 }
 
-/* Coordinates below the field prime, on the curve, not infinity (RFC 6989 section 2.3). */
-static int ecp_check(const struct dh_params *pp, const uint8_t *pub, size_t len)
+/* The peer's point from x | y into pt, checked (RFC 6989 section 2.3):
+ * coordinates below the field prime, on the curve, not infinity. The
+ * curves here have prime order (cofactor 1): nothing else to check. */
+static int ecp_point(const struct dh_params *pp, const uint8_t *pub, size_t len, EC_POINT *pt, BN_CTX *ctx)
 {
 	int rc = -ENOMEM;
-	BN_CTX *ctx = BN_CTX_new();
-	EC_POINT *pt = EC_POINT_new(pp->ec);
-	if (!ctx || !pt)
-		goto out;
 	BN_CTX_start(ctx);
 	BIGNUM *x = BN_CTX_get(ctx), *y = BN_CTX_get(ctx);
 	if (!y || !BN_bin2bn(pub, (int)(len / 2), x) || !BN_bin2bn(pub + len / 2, (int)(len / 2), y))
@@ -341,7 +308,14 @@ static int ecp_check(const struct dh_params *pp, const uint8_t *pub, size_t len)
 	rc = 0;
 end:
 	BN_CTX_end(ctx);
-out:
+	return rc;
+}
+
+static int ecp_check(const struct dh_params *pp, const uint8_t *pub, size_t len)
+{
+	BN_CTX *ctx = BN_CTX_new();
+	EC_POINT *pt = EC_POINT_new(pp->ec);
+	int rc = ctx && pt ? ecp_point(pp, pub, len, pt, ctx) : -ENOMEM;
 	EC_POINT_free(pt);
 	BN_CTX_free(ctx);
 	return rc;
@@ -350,32 +324,26 @@ out:
 static int ecp_shared(const struct ike_dh *dh, const uint8_t *peer, size_t len, uint8_t *out,
 		      size_t out_len)
 {
-	uint8_t point[1 + 2 * 66];
-	EVP_PKEY *peer_key = NULL;
-	EVP_PKEY_CTX *dctx = NULL, *cctx = NULL;
-	int rc = ecp_check(dh->pp, peer, len);
-	if (rc)
-		return rc;
-	point[0] = POINT_CONVERSION_UNCOMPRESSED;
-	memcpy(point + 1, peer, len);
-	rc = -EINVAL;
-	peer_key = ecp_pkey(dh->g, point, 1 + len, NULL);
-	cctx = peer_key ? EVP_PKEY_CTX_new_from_pkey(NULL, peer_key, NULL) : NULL;
-	if (!cctx || EVP_PKEY_public_check(cctx) != 1)
+	const struct dh_params *pp = dh->pp;
+	BN_CTX *ctx = BN_CTX_secure_new();
+	EC_POINT *q = EC_POINT_new(pp->ec), *z = EC_POINT_new(pp->ec);
+	int rc = -ENOMEM;
+	if (!ctx || !q || !z)
 		goto out;
+	if ((rc = ecp_point(pp, peer, len, q, ctx)) < 0)
+		goto out;
+	BN_CTX_start(ctx);
+	BIGNUM *x = BN_CTX_get(ctx), *y = BN_CTX_get(ctx);
 	/* g^ir = x coordinate of d_i * Q_r (RFC 5903 section 7) */
 	rc = -EIO;
-	size_t got = out_len;
-	dctx = EVP_PKEY_CTX_new_from_pkey(NULL, dh->pkey, NULL);
-	if (!dctx || EVP_PKEY_derive_init(dctx) <= 0 ||
-	    EVP_PKEY_derive_set_peer_ex(dctx, peer_key, 1) <= 0 ||
-	    EVP_PKEY_derive(dctx, out, &got) <= 0 || got != out_len)
-		goto out;
-	rc = 0;
+	if (y && EC_POINT_mul(pp->ec, z, NULL, q, dh->x, ctx) && !EC_POINT_is_at_infinity(pp->ec, z) &&
+	    EC_POINT_get_affine_coordinates(pp->ec, z, x, y, ctx) && BN_bn2binpad(x, out, (int)out_len) >= 0)
+		rc = 0;
+	BN_CTX_end(ctx); /* secure context: x and y are cleared when freed */
 out:
-	EVP_PKEY_CTX_free(dctx);
-	EVP_PKEY_CTX_free(cctx);
-	EVP_PKEY_free(peer_key);
+	EC_POINT_clear_free(z);
+	EC_POINT_free(q);
+	BN_CTX_free(ctx);
 	return rc;
 }
 
@@ -399,14 +367,8 @@ static struct ike_dh *dh_alloc(uint16_t group)
 /* Take ownership of the private value v (cleared and freed on failure). */
 static struct ike_dh *dh_finish(struct ike_dh *dh, BIGNUM *v, BN_CTX *ctx)
 {
-	int rc;
-	if (dh->g->kind == DH_MODP) {
-		dh->x = v;
-		rc = modp_set_private(dh, ctx);
-	} else {
-		rc = ecp_set_private(dh, v, ctx);
-		BN_clear_free(v);
-	}
+	dh->x = v;
+	int rc = dh->g->kind == DH_MODP ? modp_set_private(dh, ctx) : ecp_set_private(dh, ctx);
 	if (rc) {
 		ike_dh_free(dh);
 		return NULL;

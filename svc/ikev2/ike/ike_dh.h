@@ -1,6 +1,6 @@
 /*
  * Diffie-Hellman for IKEv2 KE payloads, through OpenSSL 3 (BN for MODP,
- * EVP for ECP):
+ * EC_POINT for ECP):
  *   MODP  1, 2 (RFC 2409), 5, 14-18 (RFC 3526): safe primes, g = 2
  *   MODP  22, 23, 24 (RFC 5114): prime-order subgroups of size q
  *   ECP   19, 20, 21 (RFC 5903), 25 (RFC 5114): NIST P-256/384/521/192

@@ -238,6 +238,17 @@ out:
 	return rc;
 }
 
+int ike_keys_maced_id(uint16_t prf, const uint8_t *sk_p, size_t sk_p_len,
+		      const struct ike_bytes *id_body, uint8_t *out)
+{
+	if (!ike_prf_len(prf))
+		return -ENOTSUP;
+	if (!sk_p || !id_body || !out)
+		return -EINVAL;
+	/* MACedIDForX = prf(SK_px, RestOfXIDPayload) */
+	return ike_prf(prf, sk_p, sk_p_len, id_body, 1, out);
+}
+
 void ike_keys_wipe(struct ike_sa_keys *k)
 {
 	if (k)

@@ -101,6 +101,16 @@ int ike_keys_psk_verify(uint16_t prf, const uint8_t *psk, size_t psk_len,
 			const uint8_t *sk_p, size_t sk_p_len, const struct ike_bytes *id_body,
 			const uint8_t *auth, size_t auth_len);
 
+/*
+ * The last part of the octets a signature covers (2.15), from the signer's
+ * point of view: MACedIDForX = prf(SK_px, RestOfXIDPayload). The signed
+ * octets are then RealMessageX | NonceYData | MACedIDForX, as for the
+ * shared key, signed with the private key instead of a PRF (ike_sig.h).
+ * out: ike_prf_len(prf) octets.
+ */
+int ike_keys_maced_id(uint16_t prf, const uint8_t *sk_p, size_t sk_p_len,
+		      const struct ike_bytes *id_body, uint8_t *out);
+
 /* Wipe key structs (accept NULL). */
 void ike_keys_wipe(struct ike_sa_keys *k);
 void ike_keys_child_wipe(struct ike_child_keys *ck);

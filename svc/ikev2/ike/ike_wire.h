@@ -540,6 +540,15 @@ enum ike_auth_method {
 	IKE_AUTH_DIGITAL_SIG = 14,
 };
 
+/* ---- Hash algorithms of SIGNATURE_HASH_ALGORITHMS (RFC 7427 section 4) ---
+ * The notify data is a list of 2-octet identifiers in network order. */
+enum ike_hash_alg {
+	IKE_HASH_SHA1 = 1,
+	IKE_HASH_SHA2_256 = 2,
+	IKE_HASH_SHA2_384 = 3,
+	IKE_HASH_SHA2_512 = 4,
+};
+
 /* ---- Traffic selector types (RFC 7296 section 3.13.1) ------------------- */
 enum ike_ts_type {
 	IKE_TS_IPV4_ADDR_RANGE = 7,

@@ -7,7 +7,8 @@
 #   peer LAN 198.51.100.0/24  (on the peer's loopback)
 #   gw LAN   203.0.113.0/24   (on the gateway's loopback)
 #
-# Every test: `. lib.sh; ik_init NAME`, then the steps; ik_cleanup runs on exit.
+# Every test: `. lib.sh; ik_init NAME`, then the steps; ik_cleanup runs on exit
+# (IK_KEEP=1 keeps the logs of a test that passed).
 # Exit 77 (skipped) when not root or strongSwan is not installed.
 
 set -u
@@ -41,7 +42,7 @@ ik_cleanup() {
 	for p in "${IK_PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
 	for n in "${IK_NS[@]}"; do ip netns del "$n" 2>/dev/null; done
 	rm -rf "$IPSECGW_SHM_DIR"
-	[ "$st" = 0 ] && rm -rf "$IK_DIR" || ik_log "logs kept in $IK_DIR"
+	[ "$st" = 0 ] && [ -z "${IK_KEEP:-}" ] && rm -rf "$IK_DIR" || ik_log "logs kept in $IK_DIR"
 	exit $st
 }
 
@@ -111,7 +112,8 @@ ik_sas() { "$BIN/ikev2_query" "$1" dump ${2:-}; }
 # ---- strongSwan -----------------------------------------------------------------
 
 # ik_charon NAME NS: a charon of its own (mount namespace with a private /run
-# and /etc/swanctl), configured by $IK_DIR/NAME/swanctl/swanctl.conf.
+# and /etc/swanctl), configured by $IK_DIR/NAME/swanctl/swanctl.conf. Extra
+# strongswan.conf lines for its charon section in IK_CHARON_EXTRA.
 ik_charon() {
 	local name=$1 ns=$2 d=$IK_DIR/$1
 	mkdir -p "$d/swanctl"
@@ -126,9 +128,11 @@ charon {
 	retransmit_tries = 3
 	retransmit_timeout = 2
 	install_routes = yes
+	${IK_CHARON_EXTRA:-}
 	filelog {
 		ik {
 			path = $d/charon.log
+			flush_line = yes
 			time_format = %T
 			default = 1
 			ike = 2
@@ -148,6 +152,12 @@ EOC
 	ik_fail "charon $name did not start"
 }
 declare -A IK_CHARON
+
+# ik_charon_stop NAME: stop charon NAME (to start it again with other settings).
+ik_charon_stop() {
+	kill "${IK_CHARON[$1]}" 2>/dev/null
+	wait "${IK_CHARON[$1]}" 2>/dev/null
+}
 
 # ik_swanctl NAME ARGS...: swanctl in charon NAME's namespaces.
 ik_swanctl() {
@@ -176,6 +186,9 @@ ik_wait() {
 	done
 	ik_fail "timeout: $what"
 }
+
+# ik_counter INSTANCE NAME: one IKE counter of ipsecgw-ikev2 (ikev2_query counters).
+ik_counter() { "$BIN/ikev2_query" "$1" counters | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 # Counts of lines of our dump that match a pattern.
 ik_count() { ik_sas "$1" | grep -c -- "$2"; }

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# ESP conformance of the dataplane against scapy (the other gateway): every
+# cipher x integrity x {tunnel 4in4, 6in6, 4in6, 6in4 over route-based ipsecN
+# interfaces, transport 4 and 6 under an SPD} x ESN, and UDP encapsulation,
+# in 4 groups reconfigured through ipsecctl without restarting anything. What
+# each case asserts: esp_conformance.py's header.
+#
+#   peer ns (scapy)  p0 --- wan0  gateway  lan0 --- s0  server ns (UDP echo on port 7)
+source "$(dirname "$0")/lib.sh"
+PY=/usr/bin/python3
+
+peer_netns
+cat > "$T/rest.cli" <<'EOF'
+set interface state wan0 up
+set interface ip address wan0 203.0.113.1/24
+set interface ip address wan0 2001:db8:e::1/64
+loopback create
+set interface state loop0 up
+EOF
+gw_start A "$NA" "$(peer_gw_cli wan0 "$T/rest.cli")"
+gw_sync A
+
+ins $PY "$SRC/tests/ipsec/udp_echo.py" "$T/echo.log" >"$T/echo.out" 2>&1 &
+PIDS+=($!)
+wait_for 10 grep -q listening "$T/echo.out" || fail "UDP echo server"
+
+log "conformance cases"
+# shellcheck disable=SC2046
+inc env GW_CTL="env $(genv A) $B/ipsecctl --instance $IA" SERVER_NS="$NS" T="$T" \
+  GW_MAC="$(gw_mac)" PEER_MAC="$PEER_MAC" SERVER_MAC="$(ins cat /sys/class/net/s0/address)" \
+  ECHO_LOG="$T/echo.log" SEED="${SEED:-}" \
+  $PY "$SRC/tests/ipsec/esp_conformance.py" || fail "conformance (failures above)"
+echo PASS
