@@ -390,6 +390,10 @@ struct shm_proc {
 	_Atomic uint32_t ready;
 	_Atomic uint64_t started_ns;    /* CLOCK_REALTIME */
 	_Atomic uint64_t restarts;
+	_Atomic uint64_t applied_gen;   /* dataplane: the configuration generation its
+					 * packet path runs on (the IKE daemon waits for it
+					 * before answering, so the peer never uses an SA
+					 * the dataplane does not have yet) */
 };
 
 /* ---- IKE SAs and IKE counters; writer: ikev2 ------------------------------

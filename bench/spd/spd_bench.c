@@ -1,31 +1,40 @@
 /*
  * SPD lookup benchmark: cycles per packet of dp_spd_classify in bursts of 32
  * for one SPD (outbound) of N random policies, IPv4 and IPv6, and the time
- * dp_spd_build takes to build it from the region.
+ * dp_spd_build takes to build it from the region (docs/spd.md).
  *
  *   spd_bench [--runs R] [--ms M] [--sizes 10,1000,10000] [--af 4|6|both]
- *             [--mix mixed|prefix|range] [--cpu C] [--huge] [--seed S]
+ *             [--mix uniform|site|nested] [--cpu C] [--huge] [--seed S] [--verbose]
  *
- * Policies (--mix mixed, the default): each address selector is any (10%), a
- * prefix (55%: IPv4 /16../32 in 198.18.0.0/15, IPv6 /32../128 in
- * 2001:db8::/32), a range that is not a prefix (25%) or one host (10%);
- * protocol any (40%), TCP (25%), UDP (20%), ICMP/ICMPv6 (5%) or another
- * (10%); TCP/UDP policies have any ports (50%), one remote port (30%) or
- * port ranges on both sides (20%); priorities uniform in -1000..1000.
- * `prefix` makes every address a prefix, `range` every address a range that
- * is not a prefix. Packets: half made to fall inside a random policy's
- * selectors, half random in the same address blocks; a pool of 4096 packets
- * classified in bursts of 32 in turn (in cache, as after the NIC's DMA).
+ * Policy sets (--mix):
+ *  - uniform (the default): each address selector any (5%), a prefix (70%,
+ *    IPv4 /8../32 anywhere, IPv6 /16../128 in 2000::/3, longer ones more
+ *    likely), a range that is not a prefix (15%, up to 2^24 / 2^80
+ *    addresses) or one host (10%); protocol any (40%), TCP (25%), UDP (20%),
+ *    ICMP/ICMPv6 (5%) or another (10%); TCP/UDP policies have any ports
+ *    (50%), one remote port (30%) or port ranges on both sides (20%); action
+ *    and SA at random; priorities uniform in -1000..1000.
+ *  - site: what a VPN concentrator holds: four local prefixes, one remote
+ *    site (IPv4 /24 or /32, IPv6 /56 or /128) per policy, protocol any (80%),
+ *    TCP or UDP, protect with its own SA, priority 100; plus an IKE bypass
+ *    (UDP 500 and 4500, priority 1000) and a discard of everything else
+ *    (priority -100).
+ *  - nested: as uniform, but every address in one block (IPv4
+ *    198.18.0.0/15 with /16../32, IPv6 2001:db8::/32 with /32../128), so
+ *    ranges nest and overlap far more than in real SPDs.
+ * Packets: half made to fall inside a random policy's selectors, half
+ * random; a pool of 4096 classified in bursts of 32 in turn (in cache, as
+ * after the NIC's DMA).
  *
  * Cycles are TSC ticks. Each figure is the median (minimum in brackets) of R
  * runs (default 5) of about M ms (default 40), taken in R passes over all
  * figures so that load from elsewhere spreads over them. Build time: median
- * of the R builds from scratch (prev = NULL). EAL runs without hugepages
+ * (minimum) wall time of the R builds from scratch (prev = NULL), and the
+ * median CPU time of the process meanwhile. EAL runs without hugepages
  * unless --huge (rte_acl tables then sit on hugepages, as in the dataplane).
  */
 #include <arpa/inet.h>
 #include <getopt.h>
-#include <malloc.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +43,6 @@
 #include <unistd.h>
 #include <x86intrin.h>
 
-#include <rte_acl.h>
 #include <rte_eal.h>
 
 #include "dp_spd.h"
@@ -343,7 +351,7 @@ struct figure {
 	struct shm_policy *pol;
 	struct pkt *pk;
 	double cyc[MAXRUNS], build_ms[MAXRUNS], build_cpu_ms[MAXRUNS];
-	uint32_t rules, hits;
+	uint32_t rules, contexts, hits;
 };
 
 static struct shm_region region;
@@ -380,11 +388,11 @@ static void run_one(struct figure *f, int run)
 		fprintf(stderr, "build: %s\n", err);
 		exit(1);
 	}
-	if (getenv("SPD_DUMP")) rte_acl_list_dump();
 	dp_spd_stats(s, &st);
 	f->build_ms[run] = st.build_ns / 1e6;
 	slot = dp_spd_slot(s, 1);
 	f->rules = dp_spd_rules(s, slot, SHM_DIR_OUT, f->af);
+	f->contexts = st.contexts;
 	for (int i = 0; i < NPKT; i++) {
 		ip[i] = f->pk[i].b;
 		len[i] = f->pk[i].len;
@@ -407,11 +415,36 @@ static void run_one(struct figure *f, int run)
 	dp_spd_free(s);
 }
 
+static char shm_dir[] = "/dev/shm/spd-bench-XXXXXX", eal_dir[256];
+
+static void cleanup(void)
+{
+	char cmd[400];
+
+	if (region.base)
+		shm_region_detach(&region);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", shm_dir);
+	if (!strstr(shm_dir, "XXXXXX") && system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", shm_dir);
+	if (eal_dir[0]) {
+		rte_eal_cleanup();
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", eal_dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", eal_dir);
+	}
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: spd_bench [--runs R] [--ms M] [--sizes N,N,...] [--af 4|6|both]\n"
-			"                 [--mix uniform|site|nested] [--cpu C] [--huge] [--seed S]\n");
+			"                 [--mix uniform|site|nested] [--cpu C] [--huge] [--seed S]"
+			" [--verbose]\n");
 	exit(2);
+}
+
+static const char *mix_name(void)
+{
+	return mix == MIX_SITE ? "site" : mix == MIX_NESTED ? "nested" : "uniform";
 }
 
 int main(int argc, char **argv)
@@ -419,13 +452,12 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "runs", 1, 0, 'r' }, { "ms", 1, 0, 'm' }, { "sizes", 1, 0, 's' }, { "af", 1, 0, 'a' },
 		{ "mix", 1, 0, 'x' }, { "cpu", 1, 0, 'c' }, { "huge", 0, 0, 'h' }, { "seed", 1, 0, 'S' },
-		{ 0, 0, 0, 0 }
+		{ "verbose", 0, 0, 'v' }, { 0, 0, 0, 0 }
 	};
 	uint32_t sizes[MAXSIZES] = { 10, 1000, 10000 };
-	int nsizes = 3, huge = 0, cpu = -1, afs = 3, o;
+	int nsizes = 3, huge = 0, cpu = -1, afs = 3, verbose = 0, nfig = 0, o;
 	struct figure fig[2 * MAXSIZES];
-	int nfig = 0;
-	char dir[] = "/dev/shm/spd-bench-XXXXXX", pfx[64], cmd[128], err[256];
+	char pfx[64], err[256];
 
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
@@ -438,22 +470,24 @@ int main(int argc, char **argv)
 			break;
 		case 'a': afs = !strcmp(optarg, "4") ? 1 : !strcmp(optarg, "6") ? 2 : 3; break;
 		case 'x':
-			mix = !strcmp(optarg, "site") ? MIX_SITE : !strcmp(optarg, "nested") ? MIX_NESTED : MIX_UNIFORM;
+			mix = !strcmp(optarg, "site") ? MIX_SITE
+			    : !strcmp(optarg, "nested") ? MIX_NESTED : MIX_UNIFORM;
 			break;
 		case 'c': cpu = atoi(optarg); break;
 		case 'h': huge = 1; break;
 		case 'S': rng = strtoull(optarg, NULL, 0) | 1; break;
+		case 'v': verbose = 1; break;
 		default: usage();
 		}
 	}
-	if (nruns < 1 || nruns > MAXRUNS)
+	if (nruns < 1 || nruns > MAXRUNS || nsizes < 1)
 		usage();
-	if (getenv("SPD_MALLOPT")) {
-		mallopt(M_MMAP_THRESHOLD, 256 << 20);
-		mallopt(M_TRIM_THRESHOLD, 1 << 30);
-	}
+	for (int z = 0; z < nsizes; z++)
+		if (sizes[z] < 1 || sizes[z] > SHM_MAX_POLICY)
+			usage();
 	if (cpu >= 0) {
 		cpu_set_t set;
+
 		CPU_ZERO(&set);
 		CPU_SET(cpu, &set);
 		if (sched_setaffinity(0, sizeof(set), &set) < 0)
@@ -462,24 +496,28 @@ int main(int argc, char **argv)
 	snprintf(pfx, sizeof(pfx), "--file-prefix=spdbench-%d", (int)getpid());
 	{
 		char *eal[] = { "spd_bench", pfx, "--no-pci", "--no-shconf", "--no-telemetry",
-				getenv("SPD_LOG") ? getenv("SPD_LOG") : "--log-level=lib.eal:error", "-m", "512", huge ? "--in-memory" : "--no-huge",
-				NULL };
+				verbose ? "--log-level=lib.acl:debug" : "--log-level=lib.eal:error",
+				"-m", "512", huge ? "--in-memory" : "--no-huge", NULL };
+
 		if (rte_eal_init(9, eal) < 0) {
 			fprintf(stderr, "EAL initialisation failed\n");
 			return 1;
 		}
+		snprintf(eal_dir, sizeof(eal_dir), "%s", rte_eal_get_runtime_dir());
 	}
-	if (!mkdtemp(dir)) {
+	atexit(cleanup);
+	if (!mkdtemp(shm_dir)) {
 		perror("mkdtemp");
 		return 1;
 	}
-	setenv("IPSECGW_SHM_DIR", dir, 1);
+	setenv("IPSECGW_SHM_DIR", shm_dir, 1);
 	if (shm_region_create(&region, "spdbench", 1, err, sizeof(err)) < 0) {
 		fprintf(stderr, "region: %s\n", err);
 		return 1;
 	}
 	{
 		struct shm_spd spd = { .h.in_use = 1, .spd_id = 1 };
+
 		shm_rec_write(shm_rec(&region, SHM_T_SPD, 0), &spd, sizeof(spd));
 	}
 
@@ -494,6 +532,8 @@ int main(int argc, char **argv)
 			f->size = sizes[z];
 			f->pol = malloc(f->size * sizeof(*f->pol));
 			f->pk = malloc(NPKT * sizeof(*f->pk));
+			if (!f->pol || !f->pk)
+				return 1;
 			for (uint32_t i = 0; i < f->size; i++)
 				rand_policy(&f->pol[i], 1, f->af, i);
 			for (int i = 0; i < NPKT; i++)
@@ -505,26 +545,19 @@ int main(int argc, char **argv)
 			run_one(&fig[i], run);
 
 	printf("SPD lookup: dp_spd_classify, bursts of %d, one outbound SPD, mix %s, %s; "
-	       "median (min) of %d runs x %.0f ms\n", BURST, mix == MIX_SITE ? "site" : mix == MIX_NESTED ? "nested" : "uniform",
+	       "median (min) of %d runs x %.0f ms\n", BURST, mix_name(),
 	       huge ? "hugepages" : "no hugepages", nruns, run_ms);
-	printf("| family | policies | rte_acl rules | matched | cycles/packet | vs first | build ms | build CPU ms |\n");
+	printf("| family | policies | rte_acl rules / contexts | matched | cycles/packet | vs %u "
+	       "| build ms | build CPU ms |\n", sizes[0]);
 	printf("|---|---|---|---|---|---|---|---|\n");
 	for (int i = 0; i < nfig; i++) {
 		const struct figure *f = &fig[i], *base = &fig[i - (i % nsizes)];
 		double m = median(f->cyc, nruns);
 
-		printf("| IPv%u | %u | %u | %.0f%% | %.1f (%.1f) | %.2f | %.1f (%.1f) | %.1f |\n", f->af,
-		       f->size, f->rules, 100.0 * f->hits / NPKT, m, minimum(f->cyc, nruns),
-		       m / median(base->cyc, nruns), median(f->build_ms, nruns),
+		printf("| IPv%u | %u | %u / %u | %.0f%% | %.1f (%.1f) | %.2f | %.1f (%.1f) | %.1f |\n",
+		       f->af, f->size, f->rules, f->contexts, 100.0 * f->hits / NPKT, m,
+		       minimum(f->cyc, nruns), m / median(base->cyc, nruns), median(f->build_ms, nruns),
 		       minimum(f->build_ms, nruns), median(f->build_cpu_ms, nruns));
 	}
-	shm_region_detach(&region);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", rte_eal_get_runtime_dir());
-	rte_eal_cleanup();
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove the EAL runtime directory\n");
 	return 0;
 }

@@ -122,16 +122,24 @@ static Ipsecgw__V1__SaDetails *dump_ipsec_sa_one(struct cfg_dump *d, uint32_t i)
 	 * SA was (re)created; otherwise it is a previous SA's and reads as 0. */
 	x->has_seq_out = x->has_last_seq_in = 1;
 	if (rt->owner_gen == sa->create_gen) {
-		uint32_t words = sa->replay_window / 64;
 		struct { uint64_t top; uint64_t bitmap[SHM_REPLAY_MAX / 64]; } in;
-		size_t n = sizeof(uint64_t) * (1 + (words <= SHM_REPLAY_MAX / 64 ? words : SHM_REPLAY_MAX / 64));
+		uint32_t w = sa->replay_window && sa->replay_window <= SHM_REPLAY_MAX ? sa->replay_window : 64;
 
 		x->seq_out = atomic_load_explicit(&rt->seq_out, memory_order_relaxed);
-		if (cfg_dump_rt_read(&rt->in_seqlock, &rt->in_top, &in, n) == 0) {
+		if (cfg_dump_rt_read(&rt->in_seqlock, &rt->in_top, &in, sizeof(in)) == 0) {
 			x->last_seq_in = in.top;
-			if ((sa->flags & SHM_SA_ANTI_REPLAY) && n > sizeof(uint64_t)) {
+			if (sa->flags & SHM_SA_ANTI_REPLAY) {
+				/* The window as VPP shows it: bit i is sequence number
+				 * top - i (the ring in the region is indexed by seq). */
+				uint8_t rel[SHM_REPLAY_MAX / 8] = { 0 };
+				for (uint32_t b = 0; b < w && b < in.top; b++) {
+					uint64_t seq = in.top - b;
+					uint32_t r = (uint32_t)(seq & (SHM_REPLAY_MAX - 1));
+					if (in.bitmap[r / 64] >> (r % 64) & 1)
+						rel[b / 8] |= (uint8_t)(1u << (b % 8));
+				}
 				x->has_replay_bitmap = 1;
-				cfg_reply_bytes(&x->replay_bitmap, in.bitmap, n - sizeof(uint64_t));
+				cfg_reply_bytes(&x->replay_bitmap, rel, (w + 7) / 8);
 			}
 		}
 	}

@@ -354,5 +354,6 @@ int dp_tables_update(struct dp_ctl *c, int force)
 		gw_debug("snapshot for generation %llu: %u ipv4 / %u ipv6 routes", (unsigned long long)gen,
 			 f->fib4->n_routes, f->fib6->n_routes);
 	c->built_gen = gen;
+	atomic_store(&c->r->hdr->procs[SHM_PROC_DATAPLANE].applied_gen, gen);
 	return 0;
 }

@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 
 #include "instance.h"
+#include "region.h"
 #include "log.h"
 
 #define E(x) IPSECGW__V1__ERROR_CODE__##x
@@ -47,6 +49,27 @@ static int from_code(int code)
 	}
 }
 
+/* Make-before-break needs the dataplane to run on a change before the peer
+ * hears of it: after every accepted change, wait (at most 500 ms) until the
+ * dataplane's packet path runs on that generation. No dataplane, no wait. */
+static void dataplane_barrier(struct ikev2_install_api *a, uint64_t gen)
+{
+	const struct shm_proc *p;
+	struct timespec ts = { 0, 100 * 1000 };
+
+	if (!a->r || !a->r->hdr)
+		return;
+	p = &a->r->hdr->procs[SHM_PROC_DATAPLANE];
+	for (int i = 0; i < 5000; i++) {
+		if (!atomic_load(&p->ready) || atomic_load(&p->applied_gen) >= gen)
+			return;
+		nanosleep(&ts, NULL);
+	}
+	if (a->barrier_timeouts++ == 0)
+		gw_warn("the dataplane did not apply generation %llu within 500 ms; going on",
+			(unsigned long long)gen);
+}
+
 /* One request and its reply (the caller frees it), or NULL (-EAGAIN). */
 static gw_env *call_reply(struct ikev2_install_api *a, gw_env *req, const char *what)
 {
@@ -65,6 +88,8 @@ static gw_env *call_reply(struct ikev2_install_api *a, gw_env *req, const char *
 		ikev2_install_api_close(a);
 		return NULL;
 	}
+	if (rep->reply && rep->reply->code == E(OK) && rep->reply->has_generation)
+		dataplane_barrier(a, rep->reply->generation);
 	return rep;
 }
 

@@ -61,6 +61,10 @@ struct ikev2_install_api {
 	/* ipsecN known to exist (made by us, or found taken): child_add names
 	 * the lowest other N, as the config service would. */
 	uint64_t inst_used[IKEV2_INSTALL_MAX_INST / 64];
+	/* The region, to wait for the dataplane to run on a change before the
+	 * daemon answers the peer (NULL: do not wait). */
+	const struct shm_region *r;
+	unsigned barrier_timeouts;      /* waits that gave up (logged once) */
 };
 extern const struct ikev2_install_ops ikev2_install_api_ops;
 void ikev2_install_api_init(struct ikev2_install_api *a, const char *instance, int timeout_ms);

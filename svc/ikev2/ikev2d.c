@@ -381,6 +381,7 @@ static int ikev2d_open(struct ikev2d *d)
 		return rc;
 	}
 	ikev2_install_api_init(&d->inst, d->instance, (int)d->o.api_timeout_ms);
+	d->inst.r = &d->r;
 	d->env = (struct ikev2_env){
 		.arg = d, .now_ms = ikev2d_now, .profile_next = ikev2d_profile_next,
 		.profile_get = ikev2d_profile_get, .event = ikev2d_event,

@@ -461,13 +461,18 @@ static void test_dumps(struct cfg *c)
 	rt->owner_gen = x->create_gen;
 	atomic_store(&rt->seq_out, 42);
 	rt->in_top = 40;
-	rt->in_bitmap[0] = 0x0f;
+	/* The region's ring is indexed by sequence number: 40, 39, 38 and 30
+	 * seen; a stale ring bit outside the window (seq 3000) must not show. */
+	rt->in_bitmap[0] = UINT64_C(1) << 40 | UINT64_C(1) << 39 | UINT64_C(1) << 38 | UINT64_C(1) << 30;
+	rt->in_bitmap[3000 / 64] = UINT64_C(1) << (3000 % 64);
 	r = query(c, r_dump(DW(SAS), 1, 10, 1, 0, 0));
 	CHECK(r->sas[0]->spec->has_crypto_key && r->sas[0]->spec->crypto_key.len == 16, "keys with with_keys");
 	check_key(r->sas[0]->spec->crypto_key.data, 0x80, 16);
 	CHECK(r->sas[0]->seq_out == 42 && r->sas[0]->last_seq_in == 40, "runtime");
+	/* As VPP shows it: bit i is last-seq - i. */
 	CHECK(r->sas[0]->has_replay_bitmap && r->sas[0]->replay_bitmap.len == 8 &&
-	      r->sas[0]->replay_bitmap.data[0] == 0x0f, "bitmap of the window");
+	      r->sas[0]->replay_bitmap.data[0] == 0x07 && r->sas[0]->replay_bitmap.data[1] == 0x04 &&
+	      r->sas[0]->replay_bitmap.data[2] == 0 && r->sas[0]->replay_bitmap.data[7] == 0, "bitmap of the window");
 	cfg_reply_free(r);
 	r = query(c, r_dump(DW(SAS), 1, 20, 1, 0, 0));
 	CHECK(r->sas[0]->spec->has_salt && r->sas[0]->spec->salt == (uint32_t)((0x40 + 32) << 24 | (0x41 + 32) << 16 |

@@ -41,6 +41,16 @@ for g in A B; do
     [ "$p" -eq $N ] && [ "$b" -eq $((N * 84)) ] || fail "gw $g SA $id: $p packets $b bytes, want $N and $((N * 84))"
   done
 done
+# The replay window as the seed page shows it: bit i (from the left) is
+# sequence number last-seq - i; nothing lost, so last-seq ones.
+ctl A show ipsec tunnel interfaces | tee "$T/tun.txt"
+/usr/bin/python3 - "$T/tun.txt" <<'PY' || fail "replay window display"
+import re,sys
+m=re.search(r"last-seq (\d+) last-seq-hi 0 .*window ([01]+)", open(sys.argv[1]).read())
+last,win=int(m.group(1)),m.group(2)
+assert len(win)==64 and 10 < last <= 64, (last, win)
+assert win == "1"*last + "0"*(64-last), (last, win)
+PY
 { tcpdump -n -r "$T/wan-a.pcap"; tcpdump -n -r "$T/wan-b.pcap"; } 2>/dev/null >"$T/wan.txt"
 [ "$(grep -c "ESP(spi=" "$T/wan.txt")" -eq $((2 * N)) ] || { cat "$T/wan.txt"; fail "ESP on the WAN"; }
 ! grep -q "ICMP echo" "$T/wan.txt" || fail "cleartext on the WAN"
@@ -54,7 +64,7 @@ inc curl -s --max-time 20 -o "$T/got" http://198.51.100.2:8080/blob || fail "cur
 cmp -s "$T/www/blob" "$T/got" || fail "HTTP transfer differs"
 
 log "B rekeys the child under a ping stream"
-inc ping -i 0.05 -W 2 -w 8 198.51.100.2 >"$T/ping-rekey.txt" 2>&1 &
+inc ping -i 0.05 -W 2 -c 150 198.51.100.2 >"$T/ping-rekey.txt" 2>&1 &
 pp=$!
 sleep 1
 spi=$(ike_dump B | sed -n 's/.*child spi_i=\([0-9a-f]*\).*/\1/p' | head -1)

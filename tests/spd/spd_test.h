@@ -280,10 +280,12 @@ static inline int spdt_in(const uint8_t *a, const uint8_t *lo, const uint8_t *hi
 	return memcmp(lo, a, alen) <= 0 && memcmp(a, hi, alen) <= 0;
 }
 
-/* The record index of the policy that wins for this packet among pols
- * (record i at pols[i], npol of them) of SPD spd_id, or DP_SPD_NONE. */
-static inline uint32_t spdt_ref(const struct shm_policy *pols, uint32_t npol, uint32_t spd_id,
-				int dir, uint8_t af, const uint8_t *pkt, uint32_t len)
+/* The record index of the policy that wins for this packet among the
+ * records idx[0..n) (ascending; all records 0..n if idx is NULL) of pols
+ * (record i at pols[i]) that belong to SPD spd_id, or DP_SPD_NONE. */
+static inline uint32_t spdt_ref_list(const struct shm_policy *pols, const uint32_t *idx, uint32_t n,
+				     uint32_t spd_id, int dir, uint8_t af, const uint8_t *pkt,
+				     uint32_t len)
 {
 	struct spdt_fields f = spdt_parse(pkt, len, af);
 	int alen = af == SHM_AF_INET6 ? 16 : 4;
@@ -291,7 +293,8 @@ static inline uint32_t spdt_ref(const struct shm_policy *pols, uint32_t npol, ui
 
 	if (!f.ok)
 		return DP_SPD_NONE;
-	for (uint32_t i = 0; i < npol; i++) {
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t i = idx ? idx[k] : k;
 		const struct shm_policy *p = &pols[i];
 		const uint8_t *local = dir == SHM_DIR_OUT ? f.src : f.dst;
 		const uint8_t *remote = dir == SHM_DIR_OUT ? f.dst : f.src;
@@ -312,6 +315,12 @@ static inline uint32_t spdt_ref(const struct shm_policy *pols, uint32_t npol, ui
 			best = i;
 	}
 	return best;
+}
+
+static inline uint32_t spdt_ref(const struct shm_policy *pols, uint32_t npol, uint32_t spd_id,
+				int dir, uint8_t af, const uint8_t *pkt, uint32_t len)
+{
+	return spdt_ref_list(pols, NULL, npol, spd_id, dir, af, pkt, len);
 }
 
 #endif

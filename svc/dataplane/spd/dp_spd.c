@@ -229,6 +229,7 @@ struct dp_spd_set *dp_spd_build(const struct shm_region *r, const struct dp_spd_
 			}
 			s->st.built++;
 			s->st.rules += c->nrules;
+			s->st.contexts += c->nacl;
 		}
 		s->slot[slot].cls[dir][af_index(af)] = c;
 		s->st.classifiers++;

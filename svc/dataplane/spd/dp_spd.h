@@ -89,6 +89,7 @@ struct dp_spd_stats {
 	uint32_t built;         /* of which built by this dp_spd_build */
 	uint32_t shared;        /* of which taken over from prev */
 	uint32_t rules;         /* rte_acl rules in the classifiers built now */
+	uint32_t contexts;      /* rte_acl contexts in the classifiers built now */
 	uint64_t build_ns;      /* wall time of dp_spd_build */
 };
 void dp_spd_stats(const struct dp_spd_set *s, struct dp_spd_stats *st);

@@ -85,8 +85,9 @@ done
 ping_during() {
 	local what=$1
 	shift
-	# a deadline, not a signal: `ip netns exec` does not pass SIGINT on
-	ip netns exec "$PEER" ping -i 0.05 -W 2 -w 8 -I 198.51.100.1 203.0.113.2 >"$IK_DIR/ping-$what.txt" 2>&1 &
+	# a count, not a signal (`ip netns exec` does not pass SIGINT on) nor a
+	# deadline (the last reply may still be on its way when it passes)
+	ip netns exec "$PEER" ping -i 0.05 -W 2 -c 150 -I 198.51.100.1 203.0.113.2 >"$IK_DIR/ping-$what.txt" 2>&1 &
 	local pp=$!
 	sleep 1
 	"$@"
