@@ -303,6 +303,17 @@ int shm_rec_read(const void *rec, void *dst, size_t size)
 			__builtin_ia32_pause();
 			continue;
 		}
+		/* A free record reads as zeros without copying it: the
+		 * dataplane's rebuilds walk tables that are mostly free. */
+		if (!__atomic_load_n(&h->in_use, __ATOMIC_RELAXED)) {
+			atomic_thread_fence(memory_order_acquire);
+			if (atomic_load_explicit(&h->seq, memory_order_relaxed) == s1) {
+				memset(dst, 0, size);
+				atomic_store_explicit(&d->seq, s1, memory_order_relaxed);
+				return 0;
+			}
+			continue;
+		}
 		memcpy((uint8_t *)dst + sizeof(h->seq), (const uint8_t *)rec + sizeof(h->seq),
 		       size - sizeof(h->seq));
 		atomic_thread_fence(memory_order_acquire);

@@ -6,7 +6,10 @@
 #    esp_bench --engine auto, the dataplane pinned to what it picked), and
 #  - DPDK's ipsec-secgw (Debian's dpdk-doc sources, built outside the
 #    repository, librte_ipsec path -l, type cpu-crypto) running the same SA on
-#    the same vdevs and core,
+#    the same vdevs and core, and
+#  - dpdk-testpmd --forward-mode=io on the same captures (the cost of the
+#    pcap source and null sink alone, which at 1420 B is a large part of a
+#    packet's cycles),
 # all in the same run; then (SPD_SIZES) the same encrypt and decrypt through a
 # policy-based SPD of 10, 1,000 and 10,000 policies.
 #
@@ -27,7 +30,10 @@
 #   GCM), SIZES ("64 imix 1420"), IMIX_ALGS (aes-gcm-128 aes-cbc-128: the
 #   ciphers measured at IMIX), DIRS ("enc dec"), SECGW_ALGS (ciphers also run
 #   on ipsec-secgw: all but des-cbc, which its cpu-crypto path drops), SPD_SIZES ("10 1000 10000", "" to skip), SPD_ALG
-#   (aes-gcm-128), SPD_SIZE (64), KEEP (set: keep the work directory).
+#   (aes-gcm-128), SPD_SIZE (64), FORCE_PATH (e.g. ipsec-mb/avx512: pin every
+#   algorithm there instead of the automatic choice), RESULTS (copy the
+#   per-run results there; bench/ipsec/table.py prints them again), KEEP (set:
+#   keep the work directory).
 # Prints one line per run and a table of medians. Mpps "cpu" is per second
 # the worker thread was on the CPU (its schedstat), so that time the shared
 # machine gave to others is not counted; cycles/packet = TSC Hz / that rate.
@@ -51,7 +57,8 @@ stop() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/
 stop_cfg() { if [ -n "$CFG" ]; then kill "$CFG" 2>/dev/null || true; wait "$CFG" 2>/dev/null || true; CFG=; fi; }
 cleanup() {
   stop; stop_cfg
-  rm -rf "/var/run/dpdk/ipsecgw-$INST" "/var/run/dpdk/secgw-$INST"
+  exec 3>&- 2>/dev/null || true
+  rm -rf "/var/run/dpdk/ipsecgw-$INST" "/var/run/dpdk/secgw-$INST" "/var/run/dpdk/testpmd-$INST"
   if [ -n "${KEEP:-}" ]; then echo "work directory kept: $W" >&2; else rm -rf "$W"; fi
 }
 trap cleanup EXIT
@@ -298,6 +305,21 @@ run_secgw() { # run_secgw enc|dec SIZE CIPHER [SP_N]
   stop
 }
 
+# testpmd io on the same capture and vdevs: the I/O floor. testpmd quits at
+# the end of its input: give it a pipe that stays open.
+mkfifo "$W/fifo"
+exec 3<>"$W/fifo"
+run_testpmd() { # run_testpmd enc|dec SIZE CIPHER
+  local f
+  f=$(pcap "$1" "$2" "$3")
+  dpdk-testpmd -l "0,$CORE" -n 1 --no-pci --file-prefix "testpmd-$INST" \
+    --vdev "net_pcap0,rx_pcap=$f,infinite_rx=1" --vdev net_null0,no-rx=1 -- \
+    --forward-mode=io --nb-cores=1 --auto-start --no-lsc-interrupt >"$W/testpmd.log" 2>&1 <"$W/fifo" &
+  PID=$!
+  measure "testpmd-$INST" "$PID" "rte-worker-$CORE"
+  stop
+}
+
 # ---- crypto only ------------------------------------------------------------
 # pin_for CIPHER: the engine and path esp_bench's automatic choice (the
 # dataplane's start-up measurement, same code) gives the pair; both the
@@ -306,8 +328,12 @@ declare -A PATHS
 pin_for() {
   local c=$1 path
   alg "$c"
-  path=$("$BIN/esp_bench" --cpu "$CORE" --runs 1 --ms 1 --engine auto --alg "$c/$INTEG" --size 64 --dir enc 2>/dev/null |
-         awk '!/^#/ {print $2}')
+  if [ -n "${FORCE_PATH:-}" ]; then
+    path=$FORCE_PATH
+  else
+    path=$("$BIN/esp_bench" --cpu "$CORE" --runs 1 --ms 1 --engine auto --alg "$c/$INTEG" --size 64 --dir enc 2>/dev/null |
+           awk '!/^#/ {print $2}')
+  fi
   PATHS[$c]=$path
   case $path in
     openssl) PIN=openssl ;;
@@ -325,7 +351,8 @@ crypto_run() {
 
 # ---- the runs ---------------------------------------------------------------
 # One line per run in $W/results.tsv: what cipher size dir rep wall_pps
-# cpu_pps crypto_cyc (what: gw|sg route-based, spdN|sgspdN with an SPD).
+# cpu_pps crypto_cyc (what: gw|sg route-based, spdN|sgspdN with an SPD, io
+# testpmd).
 RES=$W/results.tsv
 : >"$RES"
 record() { # record WHAT CIPHER SIZE DIR REP CRYPTO_CYC  (stdin: "wall cpu")
@@ -342,6 +369,9 @@ for c in $ALGS; do
     size_ok "$c" "$s" || continue
     for d in $DIRS; do
       for r in $(seq "$REPS"); do
+        if [ "$c" = "${ALGS%% *}" ]; then  # the I/O floor, with the first cipher's captures
+          run_testpmd "$d" "$s" "$c" >"$W/m"; record io "$c" "$s" "$d" "$r" "" <"$W/m"
+        fi
         cc=$(crypto_run "$c" "$s" "$d")
         run_gw "$d" "$s" "$c" >"$W/m"; record gw "$c" "$s" "$d" "$r" "$cc" <"$W/m"
         if [[ " $SECGW_ALGS " == *" $c "* ]]; then

@@ -495,11 +495,12 @@ int main(int argc, char **argv)
 	}
 	snprintf(pfx, sizeof(pfx), "--file-prefix=spdbench-%d", (int)getpid());
 	{
+		/* hugepages: taken as needed (no -m), so the pool stays with others */
 		char *eal[] = { "spd_bench", pfx, "--no-pci", "--no-shconf", "--no-telemetry",
 				verbose ? "--log-level=lib.acl:debug" : "--log-level=lib.eal:error",
-				"-m", "512", huge ? "--in-memory" : "--no-huge", NULL };
+				huge ? "--in-memory" : "--no-huge", "-m", "512", NULL };
 
-		if (rte_eal_init(9, eal) < 0) {
+		if (rte_eal_init(huge ? 7 : 9, eal) < 0) {
 			fprintf(stderr, "EAL initialisation failed\n");
 			return 1;
 		}
@@ -558,6 +559,10 @@ int main(int argc, char **argv)
 		       f->af, f->size, f->rules, f->contexts, 100.0 * f->hits / NPKT, m,
 		       minimum(f->cyc, nruns), m / median(base->cyc, nruns), median(f->build_ms, nruns),
 		       minimum(f->build_ms, nruns), median(f->build_cpu_ms, nruns));
+	}
+	for (int i = 0; i < nfig; i++) {
+		free(fig[i].pol);
+		free(fig[i].pk);
 	}
 	return 0;
 }

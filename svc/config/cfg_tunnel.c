@@ -76,51 +76,49 @@ static int tunnel_lookup(const struct cfg *c, cfg_reply *rep, const char *name, 
 	return 0;
 }
 
+/* One commit deleting record k of table t (event: what). */
+static void unlink_rec(struct cfg *c, enum shm_table t, uint32_t k, Ipsecgw__V1__Event__Object obj, const char *what)
+{
+	cfg_reply *r = cfg_reply_new();
+	struct cfg_change ch;
+
+	cfg_change_begin(c, &ch);
+	cfg_change_delete(&ch, t, k);
+	cfg_change_commit(c, &ch, r, EV(DELETED), obj, "%s", what);
+	cfg_reply_free(r);
+}
+
 /* Remove what goes through interface fi (TunnelDelete with cascade): every
  * removal its own commit and event, so a crash halfway leaves a consistent
  * region with some of them gone. */
 static void tunnel_unlink(struct cfg *c, int32_t fi)
 {
-	struct cfg_change ch;
-	char a[64];
+	char a[64], what[80];
 
 	for (uint32_t k = 0; k < SHM_MAX_ROUTE; k++) {
 		const struct shm_route *x = cfg_rec(c, SHM_T_ROUTE, k);
 		if (x->h.in_use && x->ifc == fi) {
-			cfg_reply *r = cfg_reply_new();
-			cfg_valid_ntop(a, x->af, x->prefix);
-			cfg_change_begin(c, &ch);
-			cfg_change_delete(&ch, SHM_T_ROUTE, k);
-			cfg_change_commit(c, &ch, r, EV(DELETED), OBJ(ROUTE), "%s/%u", a, x->plen);
-			cfg_reply_free(r);
+			snprintf(what, sizeof(what), "%s/%u", cfg_valid_ntop(a, x->af, x->prefix), x->plen);
+			unlink_rec(c, SHM_T_ROUTE, k, OBJ(ROUTE), what);
 		}
 	}
 	for (uint32_t k = 0; k < SHM_MAX_ADDR; k++) {
 		const struct shm_addr *x = cfg_rec(c, SHM_T_ADDR, k);
 		if (x->h.in_use && x->ifc == fi) {
-			cfg_reply *r = cfg_reply_new();
-			cfg_valid_ntop(a, x->af, x->addr);
-			cfg_change_begin(c, &ch);
-			cfg_change_delete(&ch, SHM_T_ADDR, k);
-			cfg_change_commit(c, &ch, r, EV(DELETED), OBJ(ADDRESS), "%s/%u", a, x->plen);
-			cfg_reply_free(r);
+			snprintf(what, sizeof(what), "%s/%u", cfg_valid_ntop(a, x->af, x->addr), x->plen);
+			unlink_rec(c, SHM_T_ADDR, k, OBJ(ADDRESS), what);
 		}
 	}
 	for (uint32_t k = 0; k < SHM_MAX_NEIGH; k++) {
 		const struct shm_neigh *x = cfg_rec(c, SHM_T_NEIGH, k);
-		if (x->h.in_use && x->ifc == fi) {
-			cfg_reply *r = cfg_reply_new();
-			cfg_valid_ntop(a, x->af, x->ip);
-			cfg_change_begin(c, &ch);
-			cfg_change_delete(&ch, SHM_T_NEIGH, k);
-			cfg_change_commit(c, &ch, r, EV(DELETED), OBJ(NEIGHBOR), "%s", a);
-			cfg_reply_free(r);
-		}
+		if (x->h.in_use && x->ifc == fi)
+			unlink_rec(c, SHM_T_NEIGH, k, OBJ(NEIGHBOR), cfg_valid_ntop(a, x->af, x->ip));
 	}
 	for (uint32_t k = 0; k < SHM_MAX_IFC; k++) {
 		const struct shm_ifc *x = cfg_rec(c, SHM_T_IFC, k);
 		if (x->h.in_use && (int32_t)k != fi && x->unnumbered == fi) {
 			cfg_reply *r = cfg_reply_new();
+			struct cfg_change ch;
 			struct shm_ifc *f;
 			cfg_change_begin(c, &ch);
 			f = cfg_change_stage(&ch, SHM_T_IFC, k);

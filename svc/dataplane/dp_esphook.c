@@ -165,6 +165,38 @@ static int ike_from_us(uint8_t af, const uint8_t *ip, uint32_t len)
 
 /* ---- inbound -------------------------------------------------------------- */
 
+/* The inbound SPD check of decrypted packets of SA idx: keeps (compacting
+ * m, and dst/l3 when given) those that match no protect policy of another SA
+ * and no discard policy; returns how many. */
+static uint16_t inner_policy(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, uint32_t idx, uint8_t af,
+			     struct rte_mbuf **m, const uint8_t *const *ip, const uint32_t *len, uint32_t *dst,
+			     uint16_t *l3, uint16_t n)
+{
+	const struct dp_esp *e = f->esp;
+	struct dp_spd_result res[DP_BURST];
+	uint16_t k = 0;
+
+	if (!n)
+		return 0;
+	dp_spd_classify(e->spd, f->ifc[in_ifc].spd, SHM_DIR_IN, af, ip, len, n, res);
+	for (uint16_t t = 0; t < n; t++) {
+		if (res[t].policy != DP_SPD_NONE && res[t].action == SHM_POL_PROTECT && e->pol_sa[res[t].policy] != idx) {
+			sa_drop(w, m[t], in_ifc, idx, SHM_DROP_POLICY_MISMATCH);
+			continue;
+		}
+		if (res[t].policy != DP_SPD_NONE && res[t].action == SHM_POL_DISCARD) {
+			dp_drop(w, m[t], in_ifc, SHM_DROP_POLICY_DISCARD);
+			continue;
+		}
+		if (dst) {
+			dst[k] = dst[t];
+			l3[k] = l3[t];
+		}
+		m[k++] = m[t];
+	}
+	return k;
+}
+
 /* Decrypted packets of one SA: validate the inner header, check the
  * inbound SPD, count, and forward them as received on the tunnel
  * interface (or the interface the ESP came in on). */
@@ -179,7 +211,6 @@ static void deliver(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc
 	const uint8_t *ip4[DP_BURST], *ip6[DP_BURST];
 	uint32_t len4[DP_BURST], len6[DP_BURST], dst[DP_BURST];
 	uint16_t l3[DP_BURST], n4 = 0, n6 = 0;
-	struct dp_spd_result res[DP_BURST];
 
 	for (uint16_t t = 0; t < n; t++) {
 		struct rte_mbuf *m = pkt_to_mbuf(pp[t]);
@@ -221,42 +252,8 @@ static void deliver(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc
 	if (spd) {
 		/* The inner packet must not match a protect policy naming another
 		 * SA, nor a discard policy. */
-		int slot = f->ifc[in_ifc].spd;
-		uint16_t k = 0;
-
-		if (n4)
-			dp_spd_classify(e->spd, slot, SHM_DIR_IN, SHM_AF_INET, ip4, len4, n4, res);
-		for (uint16_t t = 0; t < n4; t++) {
-			if (res[t].policy != DP_SPD_NONE && res[t].action == SHM_POL_PROTECT &&
-			    e->pol_sa[res[t].policy] != idx) {
-				sa_drop(w, v4[t], in_ifc, idx, SHM_DROP_POLICY_MISMATCH);
-				continue;
-			}
-			if (res[t].policy != DP_SPD_NONE && res[t].action == SHM_POL_DISCARD) {
-				dp_drop(w, v4[t], in_ifc, SHM_DROP_POLICY_DISCARD);
-				continue;
-			}
-			dst[k] = dst[t];
-			l3[k] = l3[t];
-			v4[k++] = v4[t];
-		}
-		n4 = k;
-		k = 0;
-		if (n6)
-			dp_spd_classify(e->spd, slot, SHM_DIR_IN, SHM_AF_INET6, ip6, len6, n6, res);
-		for (uint16_t t = 0; t < n6; t++) {
-			if (res[t].policy != DP_SPD_NONE && res[t].action == SHM_POL_PROTECT &&
-			    e->pol_sa[res[t].policy] != idx) {
-				sa_drop(w, v6[t], in_ifc, idx, SHM_DROP_POLICY_MISMATCH);
-				continue;
-			}
-			if (res[t].policy != DP_SPD_NONE && res[t].action == SHM_POL_DISCARD) {
-				dp_drop(w, v6[t], in_ifc, SHM_DROP_POLICY_DISCARD);
-				continue;
-			}
-			v6[k++] = v6[t];
-		}
-		n6 = k;
+		n4 = inner_policy(w, f, in_ifc, idx, SHM_AF_INET, v4, ip4, len4, dst, l3, n4);
+		n6 = inner_policy(w, f, in_ifc, idx, SHM_AF_INET6, v6, ip6, len6, NULL, NULL, n6);
 	}
 	if (n4)
 		dp_ip4_input_decrypted(w, f, rx, v4, dst, l3, n4);

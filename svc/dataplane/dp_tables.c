@@ -335,19 +335,23 @@ int dp_tables_update(struct dp_ctl *c, int force)
 
 	if (!force && !c->dirty && gen == c->built_gen)
 		return 0;
-	for (int t = 0; t < DP_BUILD_TRIES; t++) {
+	for (int t = 0;; t++) {
 		if (!(f = build(c, gen)))
 			return -ENOMEM;
 		uint64_t now = atomic_load(&c->r->hdr->generation);
 		if (now == gen)
 			break;
-		/* A change landed while we read: read again. */
+		/* A change landed while we read: read again, a few times. Under
+		 * a stream of changes, publish anyway: every record was read
+		 * consistently (seqlock), the snapshot only mixes two
+		 * generations, and it claims the older one, so the next tick
+		 * builds again. Never publishing would stall forever. */
+		if (t + 1 == DP_BUILD_TRIES)
+			break;
 		fwd_free(f);
 		f = NULL;
 		gen = now;
 	}
-	if (!f)
-		return -EAGAIN;
 	c->dirty = 0;
 	retire(c, atomic_exchange_explicit(&c->cur, f, memory_order_acq_rel));
 	if (gen != c->built_gen)

@@ -7,7 +7,8 @@
  * extension headers, truncated and malformed ones, addresses on and next to
  * every range end), classified in bursts of random sizes; every result must
  * name the policy the reference names, with its SA and action. Then rounds
- * of random changes, each set built from the previous one, checked again.
+ * of random changes, each set built from the previous one, checked again,
+ * and a build whose classifiers are split into several rte_acl contexts.
  *
  *   test_spd_diff [seed]      (default: a fixed seed; GW_SPD_SEED too)
  */
@@ -350,6 +351,22 @@ int main(int argc, char **argv)
 		s = n;
 		check(s, round);
 	}
+
+	/* the same policies again from scratch, with contexts limited to 150
+	 * rules: classifiers split into several contexts, whose answers combine */
+	dp_spd_test_ctx_rules = 150;
+	n = dp_spd_build(R, NULL, err, sizeof(err));
+	CHECK(n, "split build: %s", err);
+	dp_spd_stats(n, &st);
+	printf("split: %u classifiers, %u contexts\n", st.classifiers, st.contexts);
+	CHECK(st.contexts > 2 * st.classifiers, "contexts were split");
+	check(n, ROUNDS);
+	dp_spd_free(n);
+	/* a classifier that needs more than 8 contexts fails the build */
+	dp_spd_test_ctx_rules = 10;
+	n = dp_spd_build(R, NULL, err, sizeof(err));
+	CHECK(!n && strstr(err, "test limit"), "too many contexts: %s", n ? "built" : err);
+	dp_spd_test_ctx_rules = 0;
 	dp_spd_free(s);
 	printf("spd differential test passed\n");
 	return 0;

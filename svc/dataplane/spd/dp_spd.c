@@ -234,21 +234,18 @@ struct dp_spd_set *dp_spd_build(const struct shm_region *r, const struct dp_spd_
 		s->slot[slot].cls[dir][af_index(af)] = c;
 		s->st.classifiers++;
 	}
-	free(all);
-	free(ids);
-	free(group);
-	free(start);
-	free(order);
 	s->st.build_ns = now_ns() - t0;
-	return s;
+	goto out;
 fail:
 	dp_spd_free(s);
+	s = NULL;
+out:
 	free(all);
 	free(ids);
 	free(group);
 	free(start);
 	free(order);
-	return NULL;
+	return s;
 }
 
 void dp_spd_free(struct dp_spd_set *s)
@@ -305,7 +302,7 @@ static void dp_spd_classify_burst(const struct dp_spd_cls *c, int out, const uin
 {
 	struct dp_spd_sel sel[DP_SPD_BURST_MAX];
 	const uint8_t *data[DP_SPD_BURST_MAX];
-	uint32_t hit[DP_SPD_BURST_MAX];
+	uint32_t hit[DP_SPD_BURST_MAX], lo[2][DP_SPD_BURST_MAX], hi[2][DP_SPD_BURST_MAX];
 	uint64_t bad = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
@@ -314,9 +311,15 @@ static void dp_spd_classify_burst(const struct dp_spd_cls *c, int out, const uin
 
 		bad |= (uint64_t)(rc < 0) << i;
 	}
+	/* addresses to interval numbers: buckets (and prefetches) for the
+	 * whole burst first, then the searches */
 	for (uint16_t i = 0; i < n; i++) {
-		uint32_t l = dp_spd_idx_find(&c->idx[0], sel[i].laddr);
-		uint32_t r = dp_spd_idx_find(&c->idx[1], sel[i].raddr);
+		dp_spd_idx_start(&c->idx[0], sel[i].laddr, &lo[0][i], &hi[0][i]);
+		dp_spd_idx_start(&c->idx[1], sel[i].raddr, &lo[1][i], &hi[1][i]);
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		uint32_t l = dp_spd_idx_finish(&c->idx[0], sel[i].laddr, lo[0][i], hi[0][i]);
+		uint32_t r = dp_spd_idx_finish(&c->idx[1], sel[i].raddr, lo[1][i], hi[1][i]);
 
 		sel[i].k.lidx[0] = (uint8_t)(l >> 8), sel[i].k.lidx[1] = (uint8_t)l;
 		sel[i].k.ridx[0] = (uint8_t)(r >> 8), sel[i].k.ridx[1] = (uint8_t)r;

@@ -1,8 +1,9 @@
 /*
  * The Security Policy Database classifier of the dataplane (docs/spd.md).
  *
- * A set (struct dp_spd_set) holds one DPDK rte_acl classifier per (SPD,
- * direction, address family) that has policies. It is built on the control
+ * A set (struct dp_spd_set) holds one classifier (DPDK rte_acl contexts over
+ * address interval numbers, protocol and ports) per (SPD, direction, address
+ * family) that has policies. It is built on the control
  * thread from the region's SPD and policy tables and is immutable afterwards,
  * so workers read it without locks; the dataplane publishes a new set with an
  * atomic pointer swap and frees the old one after an RCU grace period (a set
@@ -20,8 +21,10 @@
  *    routing, fragment and destination-options extension headers.
  *  - Highest `priority` wins (int32, may be negative); equal priorities: the
  *    lower policy record index wins.
- *  - A policy whose address or port range is empty (start above end) matches
- *    nothing.
+ *  - A policy whose address range is empty (start above end) matches
+ *    nothing; one whose port range is empty matches no packet that carries
+ *    ports.
+ *  - No match: policy DP_SPD_NONE, action SHM_POL_DISCARD, sa_id 0.
  *
  * Error convention: constructors return a pointer or NULL with a message in
  * the caller's buffer; the burst function returns nothing and never fails.
@@ -96,9 +99,14 @@ void dp_spd_stats(const struct dp_spd_set *s, struct dp_spd_stats *st);
 
 /* An identity of the classifier of slot/dir/af (NULL if it has no
  * policies): equal between two sets exactly when they share it. */
-const void *dp_spd_classifier_id(const struct dp_spd_set *s, int slot, enum shm_dir dir, uint8_t af);
+const void *dp_spd_classifier_id(const struct dp_spd_set *s, int slot, enum shm_dir dir,
+				 uint8_t af);
 
 /* rte_acl rules of the classifier of slot/dir/af (0 if none). */
 uint32_t dp_spd_rules(const struct dp_spd_set *s, int slot, enum shm_dir dir, uint8_t af);
+
+/* Tests only: an rte_acl context of more rules than this (0: no limit)
+ * fails as when rte_acl runs out of tries, so the build splits it. */
+extern uint32_t dp_spd_test_ctx_rules;
 
 #endif

@@ -29,14 +29,19 @@ RTE_ACL_RULE_DEF(dp_spd_rule, F_N);
  * widest first by the fields in walk order (the first field excepted). So
  * each classifier has up to two contexts, with two orders:
  *
- *  - narrow policies (each address range covers at most WIDE_INTERVALS
- *    intervals): protocol and ports first, where policies differ little, then
- *    the interval numbers, so a policy's own path is only its last byte or
- *    two;
- *  - wide policies (catch-alls, bypasses, short prefixes): interval numbers
- *    first, so the widest are in the trie before the narrower ones that must
- *    be copied under them. With ports first a "UDP 500, any to any" inserted
- *    after thousands of protocol-any policies copies all of them.
+ *  - narrow policies (each address range covers fewer than WIDE_INTERVALS
+ *    intervals, each port range is one port or all): protocol and ports
+ *    first, where policies differ little, then the interval numbers, so a
+ *    policy's own path is only its last byte or two;
+ *  - wide policies (catch-alls, bypasses, short prefixes, port ranges):
+ *    interval numbers first, so the widest are in the trie before the
+ *    narrower ones that must be copied under them. With ports first, a "UDP
+ *    500, any to any" inserted after thousands of protocol-any policies
+ *    copies all of them, and a port range is merged into the branch of every
+ *    single port it covers.
+ *
+ * A few wide rules (WIDE_MERGE) stay with the narrow ones: one context, one
+ * walk per packet.
  *
  * The local port has an input of its own, which rte_acl drops when no
  * policy restricts it (most SPDs).
@@ -66,10 +71,14 @@ static const struct rte_acl_field_def dp_spd_defs[2][F_N] = {
 	},
 };
 
-/* A policy is wide when one of its address ranges covers more intervals,
- * or one of its port ranges is neither one port nor all of them (with ports
- * first, a port range is merged into the branch of every port it covers). */
+/* A policy is wide when one of its address ranges covers this many
+ * intervals or more, or one of its port ranges is neither one port nor all. */
 #define WIDE_INTERVALS 32
+
+/* Up to this many wide rules stay in the narrow context: each may copy a
+ * large part of its trie (measured: 5 wide rules among 10,000 narrow ones
+ * add about 20 ms), but a second context costs every packet a second walk. */
+#define WIDE_MERGE 8
 
 /* Limit on the runtime tables of one context. Non-zero makes rte_acl start
  * from its larger node limit per trie (fewer tries, so fewer walks per
@@ -115,7 +124,8 @@ static int dp_spd_variants(const struct shm_policy *p, int *v)
 	return n;
 }
 
-uint32_t dp_spd_acl_nrules(const struct shm_policy *p)
+/* The rte_acl rules one policy becomes (0: it matches nothing). */
+static uint32_t dp_spd_acl_nrules(const struct shm_policy *p)
 {
 	int v[2];
 
@@ -213,6 +223,8 @@ static int dp_spd_rank_cmp(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+uint32_t dp_spd_test_ctx_rules;
+
 /* One rte_acl context of nr rules, built. 0 or -errno. */
 static int dp_spd_acl_ctx(int order, const struct dp_spd_rule *rules, uint32_t nr,
 			  struct rte_acl_ctx **out, char *err, size_t errlen)
@@ -224,6 +236,10 @@ static int dp_spd_acl_ctx(int order, const struct dp_spd_rule *rules, uint32_t n
 	char name[RTE_ACL_NAMESIZE];
 	int rc;
 
+	if (dp_spd_test_ctx_rules && nr > dp_spd_test_ctx_rules) {
+		snprintf(err, errlen, "more than %u rules (test limit)", dp_spd_test_ctx_rules);
+		return -ENOMEM;
+	}
 	/* Names are unique per process (rte_acl_create refuses a duplicate). */
 	snprintf(name, sizeof(name), "spd-%d-%u", (int)getpid(), (unsigned)atomic_fetch_add(&seq, 1));
 	prm = (struct rte_acl_param){ .name = name, .socket_id = SOCKET_ID_ANY,
@@ -302,6 +318,8 @@ int dp_spd_acl_build(struct dp_spd_cls *c, char *err, size_t errlen)
 		c->nrules += nr;
 		nwide += nr && dp_spd_wide(c, &c->pol[i].p) ? nr : 0;
 	}
+	if (nwide <= WIDE_MERGE)
+		nwide = 0;
 	qsort(rank, c->n, sizeof(*rank), dp_spd_rank_cmp);
 	res[0] = (struct dp_spd_result){ .policy = DP_SPD_NONE, .action = SHM_POL_DISCARD };
 	for (uint32_t i = 0; i < c->n; i++)
@@ -320,7 +338,8 @@ int dp_spd_acl_build(struct dp_spd_cls *c, char *err, size_t errlen)
 	 * first, then the wide ones'. */
 	at[1] = c->nrules - nwide;
 	for (uint32_t i = 0; i < c->n; i++) {
-		int v[2], nv = dp_spd_variants(&rank[i]->p, v), w = nv && dp_spd_wide(c, &rank[i]->p);
+		int v[2], nv = dp_spd_variants(&rank[i]->p, v);
+		int w = nwide && nv && dp_spd_wide(c, &rank[i]->p);
 
 		for (int m = 0; m < nv; m++) {
 			struct dp_spd_rule *ru = &rules[at[w]++];

@@ -18,10 +18,10 @@ struct dp_spd_pol {
 	struct shm_policy p;
 };
 
-/* The classifier of one (SPD, direction, family). Immutable once built but
- * for the reference count (sets that share it). */
 #define DP_SPD_ACL_MAX 8         /* rte_acl contexts of one classifier at most */
 
+/* The classifier of one (SPD, direction, family). Immutable once built but
+ * for the reference count (sets that share it). */
 struct dp_spd_cls {
 	struct rte_acl_ctx *acl[DP_SPD_ACL_MAX]; /* [nacl]; none: no policy can match */
 	uint32_t nacl;
@@ -36,13 +36,11 @@ struct dp_spd_cls {
 	struct dp_spd_pol *pol;         /* [n] in record order */
 };
 
-/* Build the rte_acl context of c from c->pol (n policies of one family and
- * direction) and fill c->res. 0 or -errno with a message in err. */
+/* Build the address indexes, rte_acl contexts and result table of c from
+ * c->pol (n policies of one family and direction). 0 or -errno with a
+ * message in err (and nothing left allocated). */
 int dp_spd_acl_build(struct dp_spd_cls *c, char *err, size_t errlen);
 /* Free what dp_spd_acl_build made. */
 void dp_spd_acl_free(struct dp_spd_cls *c);
-
-/* The rte_acl rules one policy becomes (0: it matches nothing). */
-uint32_t dp_spd_acl_nrules(const struct shm_policy *p);
 
 #endif

@@ -9,43 +9,13 @@
 # ping lose no packet; deletes remove the SAs and ipsec0.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/traffic_lib.sh"
+. "$(dirname "$0")/swan_conn.sh"
 ik_init traffic
 trap 'tr_cleanup_dpdk ik-tr; ik_cleanup' EXIT
 tr_topology
 tr_gateway ik-tr "$(dirname "$0")/gw_seed.cli"
 ik_charon rw "$PEER"
-ik_swanctl_conf rw <<EOC
-connections {
-	net-net {
-		version = 2
-		local_addrs = 192.0.2.2
-		remote_addrs = 192.0.2.1
-		proposals = aes256-sha1-modp2048
-		encap = yes
-		dpd_delay = 0
-		local {
-			auth = psk
-			id = roadwarrior.vpn.example.com
-		}
-		remote {
-			auth = psk
-			id = vpp.home
-		}
-		children {
-			net-net {
-				local_ts = 198.51.100.0/24
-				remote_ts = 203.0.113.0/24
-				esp_proposals = aes192-sha1
-			}
-		}
-	}
-}
-secrets {
-	ike-1 {
-		secret = "Vpp123"
-	}
-}
-EOC
+swan_conn rw aes256-sha1-modp2048 aes192-sha1
 tr_http_server
 
 ik_log "strongSwan initiates (IKE through the dataplane's punt channel)"
