@@ -251,8 +251,10 @@ int dp_esp_build(struct dp_ctl *c, struct dp_fwd *f, const struct dp_fwd *cur)
 			if (idx == DP_ESP_NONE)
 				continue;
 			e->sa[idx].tun_ifc = (uint16_t)t.ifc;
-			if (!is_in[idx]++)
+			if (!is_in[idx]) {
+				is_in[idx] = 1;
 				n_in++;
+			}
 		}
 	}
 
@@ -281,8 +283,10 @@ int dp_esp_build(struct dp_ctl *c, struct dp_fwd *f, const struct dp_fwd *cur)
 		memcpy(pt[n_pt].p.raddr_start, p.raddr_start, 16);
 		memcpy(pt[n_pt].p.raddr_end, p.raddr_end, 16);
 		n_pt++;
-		if (!is_in[idx]++)
+		if (!is_in[idx]) {
+			is_in[idx] = 1;
 			n_in++;
+		}
 	}
 	qsort(pt, n_pt, sizeof(*pt), pol_cmp);
 	e->pol = malloc((n_pt ? n_pt : 1) * sizeof(*e->pol));
