@@ -81,7 +81,9 @@ ctl A ikev2 initiate del-sa "$ispi" || fail "del-sa"
 for g in A B; do
   wait_for 20 bash -c "$(declare -f ctl genv); B=$B T=$T IA=$IA IB=$IB; ! ctl $g show interface | grep -q '^ipsec0'" ||
     fail "gw $g: ipsec0 still there"
-  [ "$(ctl $g show ipsec sa | grep -c spi)" -eq 0 ] || fail "gw $g: SAs left"
+  # the IKE daemon deletes the tunnel, then the SAs: wait for both
+  wait_for 10 bash -c "$(declare -f ctl genv); B=$B T=$T IA=$IA IB=$IB; [ \$(ctl $g show ipsec sa | grep -c spi) -eq 0 ]" ||
+    fail "gw $g: SAs left"
   ! ctl $g show ip fib | grep -q "ipsec0" || fail "gw $g: routes through ipsec0 left"
 done
 ! inc ping -c 1 -W 1 198.51.100.2 >/dev/null || fail "ping passes without the tunnel"
