@@ -40,6 +40,8 @@ void show_if_interfaces(FILE *f, const struct cli_show *s, const struct show_dat
 		}
 		if (it->has_drops)
 			show_if_counter(f, &prefix, "drops", it->drops);
+		if (it->has_punts)
+			show_if_counter(f, &prefix, "punt", it->punts);
 		if (prefix)
 			fprintf(f, "%s\n", row);
 	}

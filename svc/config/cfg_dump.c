@@ -144,6 +144,8 @@ static Ipsecgw__V1__InterfaceDetails *dump_ifc_one(struct cfg_dump *d, uint32_t 
 	x->tx = dump_counter(k.tx_packets, k.tx_bytes);
 	x->has_drops = 1;
 	x->drops = k.drops;
+	x->has_punts = 1;
+	x->punts = k.punts;
 	return x;
 }
 

@@ -240,6 +240,8 @@ static void build(struct show_data *d, bool keys)
 		if (i == 1) {
 			it->has_drops = 1;
 			it->drops = 1;
+			it->has_punts = 1;
+			it->punts = 2;
 			Ipsecgw__V1__Prefix *p = zalloc(&ipsecgw__v1__prefix__descriptor);
 			p->addr = ip("192.0.2.3");
 			p->len = 24;

@@ -21,6 +21,7 @@ PEER=$!; PIDS+=("$PEER")
 wait_for 5 grep -q listening "$T/peer.log" || fail "peer"
 
 log "IKE on 500 and 4500, IPv4 and IPv6, and a fragmented answer"
+pu0=$(ifc_counter eth0 punts)
 inc /usr/bin/python3 - <<'PY' || fail "client exchanges"
 import socket, sys
 def ask(fam, addr, sport, payload, want):
@@ -38,6 +39,10 @@ ask(socket.AF_INET6, ("2001:db8:1::1", 500), 5002, b"hello6", b"re:hello6")
 ask(socket.AF_INET, ("192.0.2.1", 500), 5003, b"big", b"re:big" + b"p" * 3000)
 PY
 wait "$PEER" || fail "peer exit"
+# the four IKE requests, each punted once on eth0 (the interface dump's punts)
+pu1=$(ifc_counter eth0 punts)
+[ "$pu1" -eq $((pu0 + 4)) ] || fail "eth0 punts $pu0 -> $pu1, want +4"
+ctl show interface | grep -Eq "^ +punt +$pu1\$" || { ctl show interface; fail "show interface lacks the punt counter"; }
 grep -q "^punt eth0 192.0.2.2 5000 192.0.2.1 500 5 " "$T/peer.log" || { cat "$T/peer.log"; fail "punt metadata"; }
 grep -q "^punt eth0 192.0.2.2 5001 192.0.2.1 4500 15 00000000" "$T/peer.log" || fail "4500 marker kept"
 grep -q "^punt eth0 2001:db8:1::2 5002 2001:db8:1::1 500 6 " "$T/peer.log" || fail "v6 punt"
