@@ -17,7 +17,9 @@
 # N_GCM (3000), N_CBC (1000), WINDOW (64), HOLD_N (10000, 0 = no hold test),
 # HOLD_WAIT (40: seconds the held SAs must survive, past ipsecgw's 30 s
 # liveness check), PIN (0; 1 = initiator on CPU 0, responders on CPU 1),
-# KEEP (0; 1 = keep the temp dir). The CTest smoke test bench_ike_smoke is
+# KEEP (0; 1 = keep the temp dir), GW_IKEV2_OPTS (extra ipsecgw-ikev2
+# options, e.g. "--dh-workers 0" for Diffie-Hellman on the event loop as
+# before the worker threads). The CTest smoke test bench_ike_smoke is
 # RUNS=0 HOLD_N=50 HOLD_WAIT=0: 50 IKE SAs held and counted.
 #
 # Topology (documentation ranges only): namespace ikb-r-PID (responder,
@@ -36,6 +38,7 @@ HOLD_N=${HOLD_N:-10000}
 HOLD_WAIT=${HOLD_WAIT:-40}
 PIN=${PIN:-0}
 KEEP=${KEEP:-0}
+GW_IKEV2_OPTS=${GW_IKEV2_OPTS:-}
 CHARON=/usr/lib/ipsec/charon
 HZ=$(getconf CLK_TCK)
 
@@ -148,8 +151,9 @@ gw_start() {
 	GW_CFG=$!
 	PIDS+=("$GW_CFG")
 	for _ in $(seq 200); do [ -S "$IPSECGW_RUNDIR/$GW_INST/config.sock" ] && break; sleep 0.05; done
+	# shellcheck disable=SC2086
 	ip netns exec "$NS_R" "${RESP_CPU[@]}" "$BIN/ipsecgw-ikev2" --instance "$GW_INST" --udp --log-level 4 \
-		--attach-timeout 20 2>>"$TMP/ikev2-$GW_INST.log" &
+		--attach-timeout 20 $GW_IKEV2_OPTS 2>>"$TMP/ikev2-$GW_INST.log" &
 	GW_IKE=$!
 	PIDS+=("$GW_IKE")
 	"$BIN/ikev2_query" "$GW_INST" ready 30000 >/dev/null || die "ipsecgw-ikev2 $GW_INST not ready"
@@ -296,7 +300,7 @@ measure() {
 }
 
 : >"$TMP/results"
-log "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); PIN=$PIN WINDOW=$WINDOW RUNS=$RUNS"
+log "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg); PIN=$PIN WINDOW=$WINDOW RUNS=$RUNS${GW_IKEV2_OPTS:+ ipsecgw-ikev2 $GW_IKEV2_OPTS}"
 for set in $SETS; do
 	n=$N_GCM
 	[ "$set" = cbc ] && n=$N_CBC

@@ -12,7 +12,7 @@
 
 bool ikev2_cookie_required(const struct ikev2_engine *e)
 {
-	return e->ctr->half_open >= e->cfg.cookie_threshold;
+	return e->ctr->half_open + e->dh_pending >= e->cfg.cookie_threshold;
 }
 
 /* A new current secret when the current one is due for replacement; the

@@ -43,8 +43,9 @@ struct ikev2_cookies {
 	uint8_t next_ver;
 };
 
-/* Must an IKE_SA_INIT request carry a valid cookie now (half-open SAs at
- * or above the threshold)? */
+/* Must an IKE_SA_INIT request carry a valid cookie now (half-open SAs,
+ * counting requests whose Diffie-Hellman runs off the loop, at or above
+ * the threshold)? */
 bool ikev2_cookie_required(const struct ikev2_engine *e);
 /* The cookie for a request with SPIi spi_i and nonce ni from address ip;
  * out: IKEV2_COOKIE_LEN octets. 0 or -errno. */

@@ -35,6 +35,8 @@ struct ikev2_engine {
 	bool running_timers;
 	struct ikev2_cred cred;         /* keys and certificates read from files */
 	struct ikev2_cookies cookies;   /* responder cookie secrets */
+	unsigned dh_pending;            /* IKE_SA_INIT requests with env.dh_offload: half-open
+					 * SAs to be, counted as such for cookies and limits */
 };
 
 static inline uint64_t ikev2_now(const struct ikev2_engine *e)

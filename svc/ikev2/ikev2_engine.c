@@ -10,10 +10,12 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "ike_dh.h"
 #include "ike_wire.h"
 #include "ikev2_auth.h"
 #include "ikev2_child.h"
 #include "ikev2_core.h"
+#include "ikev2_dh.h"
 #include "ikev2_prop.h"
 #include "log.h"
 
@@ -161,6 +163,41 @@ static bool init_cookie_ok(struct ikev2_engine *e, const struct ikev2_rx *rx)
 	return false;
 }
 
+/* Does some proposal of the request carry its KE's group? */
+static bool ke_group_offered(const struct ike_msg *m)
+{
+	for (unsigned i = 0; i < m->sa.n_props; i++)
+		for (unsigned k = 0; k < m->sa.prop[i].n_xforms; k++)
+			if (m->sa.prop[i].xf[k].type == IKE_XFORM_DH && m->sa.prop[i].xf[k].id == m->ke.group)
+				return true;
+	return false;
+}
+
+/* A new IKE_SA_INIT request that passed the cookie and limit checks: give
+ * its Diffie-Hellman to env.dh_offload (true: taken, the request comes back
+ * through ikev2_engine_input_dh). Only a KE that some proposal names, of a
+ * group we have, of the right length: other requests are answered as usual
+ * without the work (INVALID_KE_PAYLOAD, NO_PROPOSAL_CHOSEN, INVALID_SYNTAX). */
+static bool init_offload(struct ikev2_engine *e, const struct ikev2_rx *rx)
+{
+	const struct ike_msg *m = rx->m;
+	struct ikev2_dh_job *j;
+
+	if (!e->env.dh_offload || !ike_msg_has(m, IKE_PL_SA) || !ike_msg_has(m, IKE_PL_KE) ||
+	    !ike_msg_has(m, IKE_PL_NONCE) || !ike_dh_supported(m->ke.group) ||
+	    m->ke.data.len != ike_wire_ke_len(m->ke.group) || !ke_group_offered(m))
+		return false;
+	if (!(j = ikev2_dh_job_new(m->ke.group, m->ke.data.ptr, m->ke.data.len, &rx->path, rx->natt, rx->raw,
+				   rx->raw_len)))
+		return false;
+	if (e->env.dh_offload(e->env.arg, j) < 0) {
+		ikev2_dh_job_free(j);
+		return false;
+	}
+	e->dh_pending++;
+	return true;
+}
+
 static void input_init_request(struct ikev2_engine *e, const struct ikev2_rx *rx)
 {
 	const struct ike_msg *m = rx->m;
@@ -176,12 +213,15 @@ static void input_init_request(struct ikev2_engine *e, const struct ikev2_rx *rx
 		ikev2_tm_input(e, sa, rx);
 		return;
 	}
-	if (!init_cookie_ok(e, rx))
+	/* A request back from env.dh_offload passed the cookie check when it came. */
+	if (!rx->dh && !init_cookie_ok(e, rx))
 		return;
-	if (e->ctr->half_open >= e->cfg.max_half_open) {
+	if (e->ctr->half_open + e->dh_pending >= e->cfg.max_half_open) {
 		drop(e, SHM_IKE_FAIL_RESOURCES);
 		return;
 	}
+	if (!rx->dh && init_offload(e, rx))
+		return;
 	if (!(sa = ikev2_sa_new(e, false))) {
 		drop(e, SHM_IKE_FAIL_RESOURCES);
 		return;
@@ -263,11 +303,11 @@ out:
 	}
 }
 
-void ikev2_engine_input(struct ikev2_engine *e, const struct ikev2_path *p, bool natt,
-			const uint8_t *pkt, size_t len)
+static void input(struct ikev2_engine *e, const struct ikev2_path *p, bool natt, const uint8_t *pkt,
+		  size_t len, struct ikev2_dh_job *dh)
 {
 	struct ike_msg *m = malloc(sizeof(*m));
-	struct ikev2_rx rx = { .m = m, .raw = pkt, .raw_len = len, .path = *p, .natt = natt };
+	struct ikev2_rx rx = { .m = m, .raw = pkt, .raw_len = len, .path = *p, .natt = natt, .dh = dh };
 	enum ike_parse_err perr;
 	struct ikev2_sa *sa;
 
@@ -310,6 +350,24 @@ void ikev2_engine_input(struct ikev2_engine *e, const struct ikev2_path *p, bool
 	input_protected(e, &rx, m);
 out:
 	free(m);
+}
+
+void ikev2_engine_input(struct ikev2_engine *e, const struct ikev2_path *p, bool natt,
+			const uint8_t *pkt, size_t len)
+{
+	input(e, p, natt, pkt, len, NULL);
+}
+
+void ikev2_engine_input_dh(struct ikev2_engine *e, struct ikev2_dh_job *j)
+{
+	if (e->dh_pending)
+		e->dh_pending--;
+	/* Processed as if it had just come, except for the cookie check (it
+	 * passed when it came): a retransmission may have been answered
+	 * meanwhile. What the request does not take is wiped with the job. */
+	if (j->done)
+		input(e, &j->path, j->natt, j->raw, j->raw_len, j);
+	ikev2_dh_job_free(j);
 }
 
 /* ---- timers --------------------------------------------------------------------------- */

@@ -26,6 +26,7 @@
 struct ikev2_engine;
 struct ikev2_sa;
 struct ikev2_child;
+struct ikev2_dh_job;
 
 enum ikev2_liveness_action {
 	IKEV2_LIVENESS_CLEAR = 0,       /* delete the SA and its children */
@@ -82,6 +83,12 @@ struct ikev2_env {
 	 * or -ENOENT when never given (cfg.liveness_s then applies, with the
 	 * usual retransmissions). Asked whenever a liveness timer is armed. */
 	int (*liveness)(void *arg, unsigned *period_s, unsigned *max_failures);
+	/* Optional: Diffie-Hellman of new IKE_SA_INIT requests elsewhere
+	 * (ikev2_dh.h). Returns 0 when it ADOPTS the job: it runs
+	 * ikev2_dh_job_run on it (any thread) and gives it back on the engine's
+	 * thread through ikev2_engine_input_dh; -errno (e.g. a full queue)
+	 * when not: the engine then computes on its own thread as usual. */
+	int (*dh_offload)(void *arg, struct ikev2_dh_job *j);
 };
 
 struct ikev2_engine *ikev2_engine_new(const struct ikev2_env *env, const struct ikev2_cfg *cfg);
@@ -99,6 +106,11 @@ int ikev2_engine_restore(struct ikev2_engine *e);
  * came on the NAT-T port (marker already stripped). */
 void ikev2_engine_input(struct ikev2_engine *e, const struct ikev2_path *p, bool natt,
 			const uint8_t *pkt, size_t len);
+
+/* An IKE_SA_INIT request given to env.dh_offload, back with its key pair
+ * and g^ir (j ADOPTED, wiped and freed): processed as when it arrived,
+ * with that result instead of computing one. */
+void ikev2_engine_input_dh(struct ikev2_engine *e, struct ikev2_dh_job *j);
 
 /* Timers: the next deadline (engine ms, UINT64_MAX none) and running what is due. */
 uint64_t ikev2_engine_next_timer(const struct ikev2_engine *e);

@@ -40,6 +40,7 @@
 
 struct ikev2_engine;
 struct ikev2_sa;
+struct ikev2_dh_job;
 
 enum ikev2_task_rc {
 	IKEV2_TASK_DONE = 0,
@@ -64,6 +65,8 @@ struct ikev2_rx {
 	size_t raw_len;
 	struct ikev2_path path;
 	bool natt;
+	struct ikev2_dh_job *dh;        /* IKE_SA_INIT request: DH computed off the loop, or NULL;
+					 * task_sa_init may take its key pair (ikev2_dh.h) */
 };
 
 struct ikev2_task;

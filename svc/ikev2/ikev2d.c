@@ -16,6 +16,7 @@
 #include "ikev2_install.h"
 #include "ikev2_profile.h"
 #include "ikev2_transport.h"
+#include "ikev2_workers.h"
 #include "instance.h"
 #include "log.h"
 #include "proc.h"
@@ -39,6 +40,7 @@ struct ikev2d {
 	struct ikev2_udp udp;
 	struct ikev2_punt punt;
 	struct ikev2_ctl *ctl;
+	struct ikev2_workers *workers;  /* Diffie-Hellman threads, NULL: on the loop */
 	ikev2d_failed_fn *failed;
 	void *arg;
 };
@@ -54,7 +56,7 @@ static void usage(FILE *f)
 		"                     [--liveness SECONDS] [--liveness-action clear|restart]\n"
 		"                     [--retransmit MS] [--retransmit-tries N]\n"
 		"                     [--ike-lifetime SECONDS] [--child-lifetime SECONDS] [--jitter PERCENT]\n"
-		"                     [--cookie-threshold N] [--rsa-pss]\n"
+		"                     [--cookie-threshold N] [--rsa-pss] [--dh-workers N]\n"
 		"  --instance NAME           gateway instance (default \"%s\")\n"
 		"  --attach-timeout SECONDS  wait this long for the shared region, 0 = forever (default %u)\n"
 		"  --log-level N             syslog level 3 (errors) .. 7 (debug), default 6\n"
@@ -74,8 +76,12 @@ static void usage(FILE *f)
 		"  --cookie-threshold N      answer IKE_SA_INIT with a COOKIE (RFC 7296 2.6) while N or more\n"
 		"                            IKE SAs are half-open; 0 = always (default %u; %u or more = never)\n"
 		"  --rsa-pss                 rsa-sig: sign with RSASSA-PSS instead of PKCS#1 v1.5 when the\n"
-		"                            peer supports RFC 7427 signatures\n",
-		GW_DEFAULT_INSTANCE, IKEV2D_ATTACH_TIMEOUT_S, d.cookie_threshold, d.max_half_open);
+		"                            peer supports RFC 7427 signatures\n"
+		"  --dh-workers N            threads for the Diffie-Hellman of IKE_SA_INIT requests, so the\n"
+		"                            event loop goes on meanwhile; 0 = on the loop (default: one per\n"
+		"                            CPU online, here %u; at most %u)\n",
+		GW_DEFAULT_INSTANCE, IKEV2D_ATTACH_TIMEOUT_S, d.cookie_threshold, d.max_half_open,
+		ikev2_workers_default(), IKEV2_WORKERS_MAX);
 }
 
 static int num(const char *opt, const char *s, unsigned long max, unsigned long *out)
@@ -110,6 +116,7 @@ int ikev2d_opts_parse(struct ikev2d_opts *o, int argc, char **argv)
 		{ "jitter", required_argument, NULL, 'J' },
 		{ "cookie-threshold", required_argument, NULL, 'K' },
 		{ "rsa-pss", no_argument, NULL, 'P' },
+		{ "dh-workers", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -123,6 +130,7 @@ int ikev2d_opts_parse(struct ikev2d_opts *o, int argc, char **argv)
 	o->log_level = GW_LOG_INFO;
 	o->port = IKEV2_PORT;
 	o->api_timeout_ms = IKEV2D_API_TIMEOUT_MS;
+	o->dh_workers = ikev2_workers_default();
 	ikev2_cfg_defaults(&o->cfg);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "i:t:v:h", longopts, NULL)) != -1) {
@@ -205,6 +213,11 @@ int ikev2d_opts_parse(struct ikev2d_opts *o, int argc, char **argv)
 			o->cfg.cookie_threshold = (unsigned)v;
 			break;
 		case 'P': o->cfg.sig_pss = true; break;
+		case 'W':
+			if (num("--dh-workers", optarg, IKEV2_WORKERS_MAX, &v) < 0)
+				return -EINVAL;
+			o->dh_workers = (unsigned)v;
+			break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return -EINVAL;
 		}
@@ -290,6 +303,29 @@ static int ikev2d_liveness(void *arg, unsigned *period_s, unsigned *max_failures
 }
 
 static void on_tick(uv_timer_t *t);
+static void ikev2d_rearm(struct ikev2d *d);
+
+/* Diffie-Hellman on the worker threads: the job goes to them (0), or the
+ * queue is full and the engine computes it here. */
+static int ikev2d_dh_offload(void *arg, struct ikev2_dh_job *j)
+{
+	struct ikev2d *d = arg;
+
+	return d->workers ? ikev2_workers_submit(d->workers, j) : -ENOTSUP;
+}
+
+/* A job is back (loop thread): the engine goes on with its request. */
+static void ikev2d_dh_done(void *arg, struct ikev2_dh_job *j)
+{
+	struct ikev2d *d = arg;
+
+	if (!d->e) {
+		ikev2_dh_job_free(j);
+		return;
+	}
+	ikev2_engine_input_dh(d->e, j);
+	ikev2d_rearm(d);
+}
 
 /* After anything the engine did: wake up at its next deadline. */
 static void ikev2d_rearm(struct ikev2d *d)
@@ -389,7 +425,15 @@ static int ikev2d_open(struct ikev2d *d)
 		.net_arg = d->o.udp ? (void *)&d->udp : (void *)&d->punt,
 		.inst = &ikev2_install_api_ops, .inst_arg = &d->inst, .region = &d->r,
 		.local_key_file = ikev2d_local_key_file, .liveness = ikev2d_liveness,
+		.dh_offload = d->o.dh_workers ? ikev2d_dh_offload : NULL,
 	};
+	if (d->o.dh_workers) {
+		if (!(d->workers = ikev2_workers_new(d->loop, d->o.dh_workers, ikev2d_dh_done, d, err, sizeof(err)))) {
+			gw_err("%s", err);
+			return -ENOMEM;
+		}
+		gw_info("Diffie-Hellman of IKE_SA_INIT requests on %u threads", d->o.dh_workers);
+	}
 	if (!(d->e = ikev2_engine_new(&d->env, &d->o.cfg))) {
 		gw_err("out of memory");
 		return -ENOMEM;
@@ -502,6 +546,9 @@ void ikev2d_stop(struct ikev2d *d)
 		shm_proc_set_ready(&d->r, SHM_PROC_IKEV2, 0);
 	ikev2_ctl_close(d->ctl);
 	d->ctl = NULL;
+	/* Before the engine: no job comes back after this. */
+	ikev2_workers_free(d->workers);
+	d->workers = NULL;
 	if (d->transport_open) {
 		if (d->o.udp)
 			ikev2_udp_close(&d->udp);

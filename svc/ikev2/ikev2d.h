@@ -36,6 +36,7 @@ struct ikev2d_opts {
 	const char *listen4, *listen6;  /* UDP: addresses to bind (NULL: that family off) */
 	uint16_t port;                  /* IKE port, default 500 */
 	unsigned api_timeout_ms;
+	unsigned dh_workers;            /* Diffie-Hellman threads (ikev2_workers.h); 0: on the loop */
 	struct ikev2_cfg cfg;           /* engine settings (ikev2_engine.h) */
 };
 

@@ -19,6 +19,7 @@
 #include "ike_wire.h"
 #include "ikev2_auth.h"
 #include "ikev2_core.h"
+#include "ikev2_dh.h"
 #include "ikev2_prop.h"
 #include "log.h"
 
@@ -59,9 +60,11 @@ static struct task_sa_init *ts(struct ikev2_task *t)
 	return (struct task_sa_init *)t;
 }
 
-/* SK_* from g^ir and both nonces; SK payload keys for each direction. */
+/* SK_* from g^ir and both nonces; SK payload keys for each direction.
+ * g^ir from sa->dh and the peer's value, or from pre (computed off the
+ * loop with the key pair that is now sa->dh, ikev2_dh.h). */
 static int sa_init_keys(struct ikev2_engine *e, struct ikev2_sa *sa, const uint8_t *peer_ke,
-			size_t peer_ke_len)
+			size_t peer_ke_len, const struct ikev2_dh_job *pre)
 {
 	size_t sl = ike_wire_dh_secret_len(sa->xf.dh);
 	size_t el = ike_crypto_encr_keylen(sa->xf.encr, sa->xf.key_bits);
@@ -73,7 +76,14 @@ static int sa_init_keys(struct ikev2_engine *e, struct ikev2_sa *sa, const uint8
 	(void)e;
 	if (!el || !sl)
 		return -ENOTSUP;
-	if ((rc = ike_dh_shared(sa->dh, peer_ke, peer_ke_len, g_ir, sl)) < 0)
+	if (pre) {
+		rc = pre->rc < 0 ? pre->rc : pre->gir_len == sl ? 0 : -EINVAL;
+		if (rc == 0)
+			memcpy(g_ir, pre->gir, sl);
+	} else {
+		rc = ike_dh_shared(sa->dh, peer_ke, peer_ke_len, g_ir, sl);
+	}
+	if (rc < 0)
 		goto out;
 	gir.ptr = g_ir;
 	gir.len = sl;
@@ -181,12 +191,29 @@ static int sa_init_process_i(struct ikev2_engine *e, struct ikev2_sa *sa, struct
 	ikev2_sa_set_remote_spi(sa, m->hdr.spi_r);
 	memcpy(sa->nr, m->nonce.ptr, m->nonce.len);
 	sa->nr_len = (uint16_t)m->nonce.len;
-	if (sa_init_keys(e, sa, m->ke.data.ptr, m->ke.data.len) < 0) {
+	if (sa_init_keys(e, sa, m->ke.data.ptr, m->ke.data.len, NULL) < 0) {
 		ikev2_count_fail(e, SHM_IKE_FAIL_MALFORMED);
 		return IKEV2_TASK_FAILED;
 	}
 	ikev2_engine_warn_weak(e, sa, &sa->xf, false);
 	return IKEV2_TASK_DONE;
+}
+
+/* The key pair computed off the loop for this request (rx->dh), when it
+ * is for the chosen group and the request's KE: the SA takes the key pair;
+ * g^ir stays in the job (wiped with it). NULL: compute here. */
+static const struct ikev2_dh_job *dh_pre_take(struct ikev2_sa *sa, const struct ikev2_rx *rx, uint16_t group)
+{
+	struct ikev2_dh_job *j = rx->dh;
+	const struct ike_msg *m = rx->m;
+
+	if (!j || !j->done || j->group != group || j->peer_len != m->ke.data.len ||
+	    memcmp(j->peer, m->ke.data.ptr, j->peer_len) != 0 || (j->rc == 0 && !j->dh))
+		return NULL;
+	ike_dh_free(sa->dh);
+	sa->dh = j->dh;
+	j->dh = NULL;
+	return j;
 }
 
 static int sa_init_process_r(struct ikev2_engine *e, struct ikev2_sa *sa, struct ikev2_task *t,
@@ -196,8 +223,10 @@ static int sa_init_process_r(struct ikev2_engine *e, struct ikev2_sa *sa, struct
 	const struct ike_msg *m = rx->m;
 	struct shm_profile *p = malloc(sizeof(*p));
 	struct ikev2_xf xf, want = { 0 };
+	const struct ikev2_dh_job *pre;
 	bool found = false, want_ke = false;
 	uint8_t num = 0;
+	int rc;
 
 	if (!p)
 		return IKEV2_TASK_DROP;
@@ -240,7 +269,12 @@ static int sa_init_process_r(struct ikev2_engine *e, struct ikev2_sa *sa, struct
 	sa->ni_len = (uint16_t)m->nonce.len;
 	sa->nr_len = IKEV2_NONCE_LEN;
 	RAND_bytes(sa->nr, sa->nr_len);
-	if (!(sa->dh = ike_dh_new(xf.dh)) || sa_init_keys(e, sa, m->ke.data.ptr, m->ke.data.len) < 0) {
+	if ((pre = dh_pre_take(sa, rx, xf.dh)))
+		rc = sa_init_keys(e, sa, NULL, 0, pre);
+	else
+		rc = (sa->dh = ike_dh_new(xf.dh)) ? sa_init_keys(e, sa, m->ke.data.ptr, m->ke.data.len, NULL)
+						   : -ENOMEM;
+	if (rc < 0) {
 		/* An invalid public value (RFC 6989) or no resources. */
 		ikev2_count_fail(e, SHM_IKE_FAIL_MALFORMED);
 		ikev2_nerr_set(err, IKE_N_INVALID_SYNTAX, NULL, 0);

@@ -190,11 +190,13 @@ capture_stop() {
   CAP_PIDS=()
 }
 
-# ike_start A|B: the IKE daemon of a gateway, on the dataplane's punt channel.
+# ike_start A|B [ipsecgw-ikev2 options...]: the IKE daemon of a gateway, on
+# the dataplane's punt channel.
 ike_start() {
   local g=$1 inst
+  shift
   inst=$([ "$g" = A ] && echo "$IA" || echo "$IB")
-  env $(genv "$g") "$B/ipsecgw-ikev2" --instance "$inst" --log-level 7 --attach-timeout 10 \
+  env $(genv "$g") "$B/ipsecgw-ikev2" --instance "$inst" --log-level 7 --attach-timeout 10 "$@" \
     >>"$T/ikev2-$g.log" 2>&1 &
   PIDS+=($!)
   env $(genv "$g") "$B/ikev2_query" "$inst" ready 10000 >/dev/null || fail "IKE daemon $g not ready"

@@ -3,15 +3,21 @@
 # responder and VPP initiator" use case, with PSK) through their dataplanes:
 # A initiates (ikev2 initiate sa-init), both create ipsec0; routed as the
 # seed page shows, ping and HTTP pass from the client to the server, only
-# ESP is on the WAN, counters are exact; a child rekey loses nothing; A's
+# ESP is on the WAN, counters are exact; a child rekey loses nothing; A
+# rekeys the IKE SA when its lifetime (--ike-lifetime) runs out, under a
+# ping stream: nothing lost, new IKE SPIs on both, the same child; A's
 # delete removes the SAs, ipsec0 and its routes on both.
 source "$(dirname "$0")/lib.sh"
 pair_up "$SRC/tests/ipsec/ike_pair_a.cli" "$SRC/tests/ipsec/ike_pair_b.cli"
-ike_start A
+# A's IKE SA lifetime: long enough for the steps before the IKE rekey step
+# (12 s idle, up to 30 s on a loaded machine), short enough not to wait long.
+IKE_LIFE=50
+ike_start A --ike-lifetime $IKE_LIFE --jitter 0
 ike_start B
 
 log "A initiates"
 ctl A ikev2 initiate sa-init pr1 || fail "initiate"
+T_UP=$SECONDS
 wait_for 20 bash -c "$(declare -f ike_dump genv); B=$B T=$T IA=$IA IB=$IB; ike_dump A | grep -q 'state=installed'" ||
   { ike_dump A; fail "A: child not installed"; }
 wait_for 10 bash -c "$(declare -f ctl genv); B=$B T=$T IA=$IA IB=$IB; ctl B show interface | grep -q '^ipsec0'" ||
@@ -74,6 +80,47 @@ wait_for 20 bash -c "$(declare -f ike_dump genv); B=$B T=$T IA=$IA IB=$IB; ! ike
 wait $pp || true
 grep -q " 0% packet loss" "$T/ping-rekey.txt" || fail "rekey lost packets: $(tail -2 "$T/ping-rekey.txt")"
 log "rekey: $(grep -o '[0-9]* packets transmitted, [0-9]* received' "$T/ping-rekey.txt")"
+
+log "A rekeys the IKE SA (its lifetime) under a ping stream"
+ike_spis() { ike_dump "$1" | sed -n 's/^ike ispi=\([0-9a-f]*\) rspi=\([0-9a-f]*\) state=established.*/\1 \2/p'; }
+child_of() { ike_dump "$1" | sed -n 's/^child spi_i=\([0-9a-f]*\) spi_r=\([0-9a-f]*\).*/\1\n\2/p' | sort | tr '\n' ' '; }
+ike_rekeys() { env $(genv "$1") "$B/ikev2_query" "$([ "$1" = A ] && echo "$IA" || echo "$IB")" counters |
+  tr ' ' '\n' | sed -n 's/^ike_rekeys=//p'; }
+left=$((IKE_LIFE - (SECONDS - T_UP)))
+[ "$left" -ge 3 ] || fail "the steps before took too long: the IKE rekey is due in ${left}s"
+spis0=$(ike_spis A)
+[ -n "$spis0" ] && [ "$spis0" = "$(ike_spis B)" ] || fail "IKE SPIs before: A '$spis0' B '$(ike_spis B)'"
+child0=$(child_of A)
+rk0=$(ike_rekeys A)
+ctl A clear ipsec sa; ctl B clear ipsec sa
+N=$(((left + 6) * 20))
+inc ping -i 0.05 -W 2 -c $N 198.51.100.2 >"$T/ping-ike-rekey.txt" 2>&1 &
+pp=$!
+log "IKE SA $spis0: rekey due in ${left}s; $N pings at 20 pps"
+wait_for $((left + 10)) bash -c "$(declare -f ike_dump genv); B=$B T=$T IA=$IA IB=$IB
+  ! ike_dump A | grep -q 'ispi=${spis0% *}' && ! ike_dump B | grep -q 'ispi=${spis0% *}'" ||
+  fail "A did not rekey the IKE SA"
+kill -0 $pp 2>/dev/null || fail "the rekey came after the traffic had ended"
+wait $pp || true
+grep -q " 0% packet loss" "$T/ping-ike-rekey.txt" || fail "IKE rekey lost packets: $(tail -2 "$T/ping-ike-rekey.txt")"
+log "IKE rekey: $(grep -o '[0-9]* packets transmitted, [0-9]* received' "$T/ping-ike-rekey.txt")"
+grep -q "IKE SA .*(initiator): rekeying -> rekeyed" "$T/ikev2-A.log" || fail "not A's rekey"
+spis1=$(ike_spis A)
+[ -n "$spis1" ] && [ "$spis1" = "$(ike_spis B)" ] || fail "IKE SPIs after: A '$spis1' B '$(ike_spis B)'"
+[ "${spis1% *}" != "${spis0% *}" ] && [ "${spis1#* }" != "${spis0#* }" ] || fail "IKE SPIs unchanged: $spis0 -> $spis1"
+log "IKE SPIs $spis0 -> $spis1 on both"
+for g in A B; do
+  [ "$(ike_dump $g | grep -c '^ike')" -eq 1 ] && [ "$(ike_dump $g | grep -c '^child .*state=installed')" -eq 1 ] ||
+    { ike_dump $g; fail "gw $g: not one IKE SA and one child"; }
+done
+[ "$(child_of A)" = "$child0" ] || fail "the child changed: $child0 -> $(child_of A)"
+[ "$(ike_rekeys A)" -eq $((rk0 + 1)) ] || fail "A ike_rekeys $rk0 -> $(ike_rekeys A)"
+for g in A B; do
+  for id in $(ctl $g --json show ipsec sa | /usr/bin/python3 -c 'import json,sys; print(" ".join(str(s["spec"]["sa_id"]) for s in json.load(sys.stdin)["sas"]))'); do
+    p=$(sa_counter $g "$id" packets); b=$(sa_counter $g "$id" bytes)
+    [ "$p" -eq $N ] && [ "$b" -eq $((N * 84)) ] || fail "gw $g SA $id: $p packets $b bytes, want $N and $((N * 84))"
+  done
+done
 
 log "A deletes the IKE SA: SAs, ipsec0 and its routes go on both"
 ispi=$(ike_dump A | sed -n 's/^ike ispi=\([0-9a-f]*\).*/\1/p')

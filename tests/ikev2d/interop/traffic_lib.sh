@@ -64,8 +64,27 @@ tr_gateway() {
 	"$BIN/ikev2_query" "$inst" ready 10000 || ik_fail "ipsecgw-ikev2 $inst not ready"
 }
 
+# tr_ikev2_restart INSTANCE [ipsecgw-ikev2 options...]: stop the IKE daemon
+# tr_gateway started (SIGTERM, by its PID) and start it again with these
+# options, on the punt channel as before.
+tr_ikev2_restart() {
+	local inst=$1
+	shift
+	kill "${IK_IKEV2_PID[$inst]}"
+	wait "${IK_IKEV2_PID[$inst]}" 2>/dev/null
+	"$BIN/ipsecgw-ikev2" --instance "$inst" --log-level 7 --attach-timeout 10 "$@" \
+		2>>"$IK_DIR/ikev2-$inst.log" &
+	IK_PIDS+=($!)
+	IK_IKEV2_PID[$inst]=$!
+	"$BIN/ikev2_query" "$inst" ready 10000 || ik_fail "ipsecgw-ikev2 $inst not ready after restart"
+}
+
+# Keeps the exit status for ik_cleanup, which runs after it in the EXIT trap
+# (a failed test must not exit 0).
 tr_cleanup_dpdk() {
+	local st=$?
 	rm -rf "/var/run/dpdk/ipsecgw-$1"
+	return $st
 }
 
 # tr_http_server: python's http.server in the server namespace, on 203.0.113.2:8080.
