@@ -60,13 +60,13 @@ spi=$(sed -n 's/.*child spi_i=\([0-9a-f]*\).*/\1/p' "$IK_DIR/sas.txt")
 ik_ctl ik-init ikev2 initiate rekey-child-sa "$spi" || ik_fail "rekey-child-sa"
 ik_wait 20 "rekeyed" bash -c "$BIN/ikev2_query ik-init dump | grep -q 'child .*pfs=ecp-256' && \
 	! $BIN/ikev2_query ik-init dump | grep -q spi_i=$spi"
-ik_wait 10 "strongSwan: one child" test "$(ik_peer_count rw INSTALLED)" = 1
+ik_wait 10 "strongSwan: one child" ik_peer_count_is rw INSTALLED 1
 
 ik_log "ipsecgw rekeys the IKE SA (its lifetime timer)"
 ik_wait 30 "IKE SA rekeyed by us" bash -c "! $BIN/ikev2_query ik-init dump | grep -q ispi=$ispi"
 ik_wait 10 "one IKE SA" ik_has_exactly ik-init "^ike .*state=established" 1
 ik_has_exactly ik-init "^child .*state=installed" 1 || ik_fail "the child did not move over"
-ik_wait 10 "strongSwan: one IKE SA" test "$(ik_peer_count rw ESTABLISHED)" = 1
+ik_wait 10 "strongSwan: one IKE SA" ik_peer_count_is rw ESTABLISHED 1
 grep -q "IKE SA .*(initiator): rekeying -> rekeyed" "$IK_DIR/ikev2-ik-init.log" || ik_fail "not our rekey"
 
 ik_log "strongSwan rekeys the child SA (PFS), then the IKE SA"
@@ -87,5 +87,5 @@ ik_wait 20 "child gone" ik_has_exactly ik-init "^child" 0
 ispi=$(ik_sas ik-init | sed -n 's/^ike ispi=\([0-9a-f]*\).*/\1/p')
 ik_ctl ik-init ikev2 initiate del-sa "$ispi" || ik_fail "del-sa"
 ik_wait 20 "IKE SA gone" ik_has_exactly ik-init "^ike" 0
-ik_wait 10 "strongSwan: gone" test "$(ik_peer_count rw ESTABLISHED)" = 0
+ik_wait 10 "strongSwan: gone" ik_peer_count_is rw ESTABLISHED 0
 ik_log "ok"

@@ -87,19 +87,19 @@ ik_wait 10 "one child left" ik_has_exactly ik-seed "^child" 1
 ik_swanctl rw --rekey --ike net-net >>"$IK_DIR/rw/swanctl.log" 2>&1 || ik_fail "rekey IKE"
 ik_wait 20 "IKE rekeyed" bash -c "$BIN/ikev2_query ik-seed dump | grep -q 'initiator=0' && \
 	[ \$($BIN/ikev2_query ik-seed dump | grep -c '^ike') = 1 ]"
-ik_wait 10 "strongSwan: one IKE SA" test "$(ik_peer_count rw ESTABLISHED)" = 1
+ik_wait 10 "strongSwan: one IKE SA" ik_peer_count_is rw ESTABLISHED 1
 ik_has_exactly ik-seed "^child .*state=installed" 1 || ik_fail "child after the IKE rekey"
 
 ik_log "ipsecgw rekeys the child SA (ikev2 initiate rekey-child-sa), then deletes it"
 spi=$(ik_sas ik-seed | sed -n 's/.*child spi_i=\([0-9a-f]*\).*/\1/p' | head -1)
 ik_ctl ik-seed ikev2 initiate rekey-child-sa "$spi" || ik_fail "ipsecctl rekey-child-sa"
 ik_wait 20 "our rekey done" bash -c "! $BIN/ikev2_query ik-seed dump | grep -q spi_i=$spi"
-ik_wait 10 "strongSwan sees one child" test "$(ik_peer_count rw INSTALLED)" = 1
+ik_wait 10 "strongSwan sees one child" ik_peer_count_is rw INSTALLED 1
 spi=$(ik_sas ik-seed | sed -n 's/.*child spi_i=\([0-9a-f]*\).*/\1/p' | head -1)
 ik_peer_has rw "in  $spi" || ik_fail "strongSwan has not our new child"
 ik_ctl ik-seed ikev2 initiate del-child-sa "$spi" || ik_fail "ipsecctl del-child-sa"
 ik_wait 20 "child deleted" ik_has_exactly ik-seed "^child" 0
-ik_wait 10 "strongSwan: child gone" test "$(ik_peer_count rw INSTALLED)" = 0
+ik_wait 10 "strongSwan: child gone" ik_peer_count_is rw INSTALLED 0
 [ "$(ik_config_sas ik-seed | grep -c spi)" = 0 ] || ik_fail "config still has SAs"
 ! ik_config_tunnels ik-seed | grep -q ipsec0 || ik_fail "config still has ipsec0"
 
@@ -116,6 +116,6 @@ ik_wait 20 "up again" ik_has ik-seed "^child .*state=installed"
 ispi=$(ik_sas ik-seed | sed -n 's/^ike ispi=\([0-9a-f]*\).*/\1/p')
 ik_ctl ik-seed ikev2 initiate del-sa "$ispi" || ik_fail "ipsecctl del-sa"
 ik_wait 20 "IKE SA gone" ik_has_exactly ik-seed "^ike" 0
-ik_wait 10 "strongSwan: IKE SA gone" test "$(ik_peer_count rw ESTABLISHED)" = 0
+ik_wait 10 "strongSwan: IKE SA gone" ik_peer_count_is rw ESTABLISHED 0
 [ "$(ik_config_sas ik-seed | grep -c spi)" = 0 ] || ik_fail "config still has SAs"
 ik_log "ok"

@@ -122,7 +122,6 @@ n_rekeyed() { grep -c "IKE SA .*rekeying -> rekeyed" "$IK_DIR/ikev2-ik-tr.log"; 
 # For ik_wait, which runs a command again and again (so no "$(...)" in its arguments):
 rekeyed_since() { [ "$(n_rekeyed)" -gt "$1" ]; }
 have_ike_spis() { [ -n "$(gw_ike_spis)" ] && [ -n "$(swan_ike_spis)" ]; }
-swan_ike_count() { [ "$(ik_peer_count rw ESTABLISHED)" = "$1" ]; }
 
 # tunnel_route: the peer's subnet into the (only) tunnel, as above.
 tunnel_route() {
@@ -163,7 +162,7 @@ ike_rekey_by_us() {
 	ik_wait 10 "ipsecgw: one IKE SA" ik_has_exactly ik-tr "^ike .*state=established" 1
 	ik_has_exactly ik-tr "^ike" 1 || ik_fail "ipsecgw: old IKE SA left"
 	ik_has ik-tr "^ike .*state=established initiator=1" || ik_fail "the new IKE SA is not ours"
-	ik_wait 10 "strongSwan: one IKE SA" swan_ike_count 1
+	ik_wait 10 "strongSwan: one IKE SA" ik_peer_count_is rw ESTABLISHED 1
 	gw1=$(gw_ike_spis) sw1=$(swan_ike_spis)
 	[ "$gw1" = "$sw1" ] || ik_fail "SPIs differ after the rekey: ipsecgw $gw1, strongSwan $sw1"
 	[ "${gw1% *}" != "${gw0% *}" ] && [ "${gw1#* }" != "${gw0#* }" ] || ik_fail "IKE SPIs unchanged: $gw0 -> $gw1"
@@ -213,6 +212,6 @@ ike_rekey_by_us initiator
 ispi=$(gw_ike_spis)
 ik_ctl ik-tr ikev2 initiate del-sa "${ispi% *}" || ik_fail "del-sa"
 ik_wait 20 "IKE SA gone" ik_has_exactly ik-tr "^ike" 0
-ik_wait 10 "strongSwan: gone" swan_ike_count 0
+ik_wait 10 "strongSwan: gone" ik_peer_count_is rw ESTABLISHED 0
 ik_wait 10 "SAs gone" bash -c "[ \$($BIN/ipsecctl --instance ik-tr show ipsec sa | grep -c spi) = 0 ]"
 ik_log "ok"

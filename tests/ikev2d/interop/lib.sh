@@ -196,6 +196,10 @@ ik_has() { [ "$(ik_count "$1" "$2")" -ge "${3:-1}" ]; }
 ik_has_exactly() { [ "$(ik_count "$1" "$2")" -eq "$3" ]; }
 ik_peer_has() { ik_swanctl "$1" --list-sas 2>/dev/null | grep -q -- "$2"; }
 ik_peer_count() { ik_swanctl "$1" --list-sas 2>/dev/null | grep -c -- "$2"; }
+# ik_peer_count_is CONN PATTERN N: true when strongSwan lists N lines matching
+# PATTERN (for ik_wait, which runs its command again and again: a "$(...)"
+# in ik_wait's arguments would be evaluated once only).
+ik_peer_count_is() { [ "$(ik_peer_count "$1" "$2")" = "$3" ]; }
 
 # The SAs and tunnels the config service holds (installed by the IKE daemon).
 ik_config_sas() { ik_ctl "$1" show ipsec sa; }
