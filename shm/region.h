@@ -353,7 +353,15 @@ enum shm_sa_err {
 	_(PUNT_NO_LISTENER, "ike daemon not listening") \
 	_(NATT_KEEPALIVE, "nat-t keepalive") \
 	_(NO_BUFFER, "no buffer") \
-	_(NO_POLICY, "no matching policy in the spd")
+	_(NO_POLICY, "no matching policy in the spd") \
+	_(FRAG_NO_BUFFER, "no buffer for a fragment") \
+	_(REASS_TIMEOUT, "reassembly timeout") \
+	_(REASS_OVERLAP, "reassembly overlapping fragments") \
+	_(REASS_TOO_MANY, "reassembly too many fragments") \
+	_(REASS_TOO_BIG, "reassembled packet too big") \
+	_(REASS_TABLE_FULL, "reassembly table full") \
+	_(IP6_BAD_EXT, "ip6 extension headers malformed") \
+	_(IP6_ROUTING, "ip6 routing header not processed")
 
 enum shm_drop {
 #define _SHM_DROP_ENUM(n, s) SHM_DROP_##n,

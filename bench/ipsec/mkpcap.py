@@ -27,8 +27,9 @@ GW_MAC = "02:70:63:61:70:00"    # net_pcap0
 PEER_MAC = "02:00:00:00:00:01"
 
 
-def main():
-    out, mode, size, crypto, integ, ckey, ikey, spi = sys.argv[1:9]
+def inner_packets(size):
+    """The cleartext IPv4 packets of a capture of SIZE (also verify.py's
+    reference)."""
     sizes = IMIX * 21 if size == "imix" else [int(size)] * 256
     inner = []
     for i, n in enumerate(sizes):
@@ -36,6 +37,12 @@ def main():
         p = p / Raw(b"\xa5" * (n - len(p)))
         inner.append(IP(bytes(p)))
         assert len(inner[-1]) == n
+    return inner
+
+
+def main():
+    out, mode, size, crypto, integ, ckey, ikey, spi = sys.argv[1:9]
+    inner = inner_packets(size)
     if mode == "enc":
         frames = [Ether(dst=GW_MAC, src=PEER_MAC) / p for p in inner]
     else:

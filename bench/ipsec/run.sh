@@ -33,7 +33,14 @@
 #   (aes-gcm-128), SPD_SIZE (64), FORCE_PATH (e.g. ipsec-mb/avx512: pin every
 #   algorithm there instead of the automatic choice), RESULTS (copy the
 #   per-run results there; bench/ipsec/table.py prints them again), KEEP (set:
-#   keep the work directory).
+#   keep the work directory), SECGW (an ipsec-secgw built as below: skip the
+#   build), VERIFY (1; 0: skip the verification; first: only at the first
+#   of SIZES).
+# Verification: before the measured runs of each case, both gateways send the
+# capture once (rx_pcap without infinite_rx) into a tx_pcap file: verify.py
+# decrypts the ESP with scapy (sequence numbers 1..N, outer header, inner
+# packet byte for byte) or compares the cleartext, and ipsecgw's SA must count
+# exactly N packets with no drop; the script exits 1 at the end if any failed.
 # Prints one line per run and a table of medians. Mpps "cpu" is per second
 # the worker thread was on the CPU (its schedstat), so that time the shared
 # machine gave to others is not counted; cycles/packet = TSC Hz / that rate.
@@ -50,6 +57,7 @@ DIRS=${DIRS:-"enc dec"}
 SECGW_ALGS=${SECGW_ALGS:-"aes-gcm-128 aes-gcm-192 aes-gcm-256 aes-cbc-128 aes-cbc-192 aes-cbc-256 aes-ctr-128 aes-ctr-192 aes-ctr-256 3des-cbc none"}
 SPD_SIZES=${SPD_SIZES-"10 1000 10000"}
 SPD_ALG=${SPD_ALG:-aes-gcm-128} SPD_SIZE=${SPD_SIZE:-64}
+VERIFY=${VERIFY:-1}
 W=$(mktemp -d /tmp/ipbench.XXXXXX)
 INST=ipbench$$
 PID= CFG=
@@ -71,6 +79,10 @@ done
 # ---- ipsec-secgw, outside the repository --------------------------------
 # net_pcap/net_null offer no Rx checksum offload, which ipsec-secgw requests:
 # mask what it asks for with what the port offers (TESTING.md).
+# SECGW=PATH: an ipsec-secgw built this way before (skips the build).
+if [ -n "${SECGW:-}" ]; then
+  [ -x "$SECGW" ] || { echo "no $SECGW" >&2; exit 2; }
+else
 SECGW=$W/secgw/ipsec-secgw/build/ipsec-secgw
 mkdir -p "$W/secgw"
 cp -r /usr/share/dpdk/examples/ipsec-secgw /usr/share/dpdk/examples/common "$W/secgw/"
@@ -83,6 +95,7 @@ s = s.replace(a, a + "\tlocal_port_conf.rxmode.offloads &= dev_info.rx_offload_c
 open(p, "w").write(s)
 PY
 make -s -C "$W/secgw/ipsec-secgw" -j2 >/dev/null 2>"$W/secgw-build.log" || { cat "$W/secgw-build.log"; exit 1; }
+fi
 
 # ---- algorithms -----------------------------------------------------------
 # alg CIPHER: sets INTEG (ipsecctl name), CK / IK (hex keys; CK carries the
@@ -115,6 +128,11 @@ sa_words() {
   echo "$w"
 }
 size_ok() { [ "$2" != imix ] || [[ " $IMIX_ALGS " == *" $1 "* ]]; }
+
+# The vdevs: the capture replayed forever into a sink, or (verification)
+# sent once into a capture file.
+VERIFYING= TXDEV=net_null0,no-rx=1
+rxdev() { if [ -n "$VERIFYING" ]; then echo "net_pcap0,rx_pcap=$1"; else echo "net_pcap0,rx_pcap=$1,infinite_rx=1"; fi; }
 
 # ---- traffic --------------------------------------------------------------
 pcap() { # pcap enc|dec SIZE CIPHER -> file name (made once)
@@ -178,8 +196,8 @@ gw_cli() {
   local dir=$1 f=$2 words n=${4:-0}
   alg "$3"; words=$(sa_words "$3")
   cat <<EOS
-dpdk vdev net_pcap0,rx_pcap=$f,infinite_rx=1 name pcap0
-dpdk vdev net_null0,no-rx=1 name null0
+dpdk vdev $(rxdev "$f") name pcap0
+dpdk vdev $TXDEV name null0
 set interface state pcap0 up
 set interface state null0 up
 EOS
@@ -255,13 +273,62 @@ for i in range(n - 1):
 PY
 }
 
+# ---- verification ---------------------------------------------------------
+npk() { if [ "$1" = imix ]; then echo 252; else echo 256; fi; }  # mkpcap.py's count
+# verify_wait PREFIX PID: until port 1 sent the whole capture (30 s at most).
+verify_wait() {
+  local i a
+  for i in $(seq 300); do
+    a=$(opackets "$1" 2>/dev/null) && [ "${a:-0}" -ge "$VN" ] && break
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.1
+  done
+  sleep 0.5
+}
+# gw_counters enc|dec SIZE: the SA's counters and the drops after the
+# capture went through once: exactly N packets on the SA, no drop.
+gw_counters() {
+  local sa out pk
+  if [ "$1" = enc ]; then sa=10; else sa=20; fi
+  out=$W/verify-gw-$1-$2.txt
+  { "$BIN/ipsecctl" --instance "$INST" show ipsec sa "$sa"; "$BIN/ipsecctl" --instance "$INST" show errors; } >"$out" 2>&1 || true
+  pk=$(sed -n 's/.*packets[: ]*\([0-9][0-9]*\).*/\1/p' "$out" | head -1)
+  gw_check
+  echo "verify ipsecgw $1 $2: SA $sa counted ${pk:-?} packets (expected $VN)$( [ "${pk:-}" = "$VN" ] || echo ' FAIL')" >&2
+  [ "${pk:-}" = "$VN" ] || VFAIL=1
+}
+# verify_case enc|dec SIZE CIPHER: both gateways send the capture once into a
+# capture file, which verify.py checks (ESP decrypted by scapy, or the
+# cleartext), and ipsecgw's SA and drop counters are checked.
+VFAIL=
+verify_case() {
+  local who key spi
+  alg "$3"
+  VN=$(npk "$2")
+  VERIFYING=1
+  if [ "$1" = enc ]; then spi=1000; else spi=2000; fi
+  for who in gw secgw; do
+    [ "$who" = gw ] || [[ " $SECGW_ALGS " == *" $3 "* ]] || continue
+    rm -f "$W/out-$who.pcap"
+    TXDEV="net_pcap1,tx_pcap=$W/out-$who.pcap"
+    "run_$who" "$1" "$2" "$3" "${4:-0}"
+    (cd "$HERE" && /usr/bin/python3 verify.py "$W/out-$who.pcap" "$1" "$2" "$SC" "$SI" "$CK" "$IK" "$spi" "$who") >&2 || VFAIL=1
+  done
+  VERIFYING= TXDEV=net_null0,no-rx=1
+}
+
 run_gw() { # run_gw enc|dec SIZE CIPHER [SPD_N]
   local f
   f=$(pcap "$1" "$2" "$3")
   gw_cli "$1" "$f" "$3" "${4:-0}" >"$W/startup.cli"
   gw_start "$W/startup.cli"
-  measure "ipsecgw-$INST" "$PID" "rte-worker-$CORE"
-  gw_check
+  if [ -n "$VERIFYING" ]; then
+    verify_wait "ipsecgw-$INST" "$PID"
+    gw_counters "$1" "$2"
+  else
+    measure "ipsecgw-$INST" "$PID" "rte-worker-$CORE"
+    gw_check
+  fi
   gw_stop
 }
 
@@ -297,10 +364,11 @@ run_secgw() { # run_secgw enc|dec SIZE CIPHER [SP_N]
   secgw_cfg "$3" "${4:-0}" >"$W/secgw.cfg"
   if [ "$1" = enc ]; then u=0x2; else u=0x1; fi
   "$SECGW" -l "$CORE" -n 1 --no-pci --file-prefix "secgw-$INST" \
-    --vdev "net_pcap0,rx_pcap=$f,infinite_rx=1" --vdev net_null0,no-rx=1 \
+    --vdev "$(rxdev "$f")" --vdev "$TXDEV" \
     --vdev crypto_aesni_gcm0 --vdev crypto_aesni_mb0 -- \
     -p 0x3 -u "$u" -l -f "$W/secgw.cfg" --config "(0,0,$CORE),(1,0,$CORE)" >"$W/secgw.log" 2>&1 &
   PID=$!
+  if [ -n "$VERIFYING" ]; then verify_wait "secgw-$INST" "$PID"; stop; return; fi
   measure "secgw-$INST" "$PID" ipsec-secgw
   stop
 }
@@ -368,6 +436,9 @@ for c in $ALGS; do
   for s in $SIZES; do
     size_ok "$c" "$s" || continue
     for d in $DIRS; do
+      if [ "$VERIFY" = 1 ] || { [ "$VERIFY" = first ] && [ "$s" = "${SIZES%% *}" ]; }; then
+        verify_case "$d" "$s" "$c"
+      fi
       for r in $(seq "$REPS"); do
         if [ "$c" = "${ALGS%% *}" ]; then  # the I/O floor, with the first cipher's captures
           run_testpmd "$d" "$s" "$c" >"$W/m"; record io "$c" "$s" "$d" "$r" "" <"$W/m"
@@ -385,6 +456,7 @@ if [ -n "$SPD_SIZES" ]; then
   pin_for "$SPD_ALG"
   for n in $SPD_SIZES; do
     for d in $DIRS; do
+      [ "$VERIFY" = 0 ] || verify_case "$d" "$SPD_SIZE" "$SPD_ALG" "$n"
       for r in $(seq "$REPS"); do
         cc=$(crypto_run "$SPD_ALG" "$SPD_SIZE" "$d")
         run_gw "$d" "$SPD_SIZE" "$SPD_ALG" "$n" >"$W/m"; record "spd$n" "$SPD_ALG" "$SPD_SIZE" "$d" "$r" "$cc" <"$W/m"
@@ -398,3 +470,4 @@ printf '# tsc\t%s\n# runs\t%s x %s s after %s s, lcore %s\n' "$(cat "$W/tsc")" "
 [ -z "${RESULTS:-}" ] || cp "$RES" "$RESULTS"
 echo
 /usr/bin/python3 "$HERE/table.py" "$RES"
+if [ -n "$VFAIL" ]; then echo "VERIFICATION FAILED (see the verify lines above)" >&2; exit 1; fi

@@ -39,6 +39,7 @@ enum dp_local {
 	DP_LOC_IKE,             /* UDP 500, UDP 4500 with the non-ESP marker: punt */
 	DP_LOC_ESP,             /* IP protocol 50: the ESP inbound hook */
 	DP_LOC_ESP_UDP,         /* UDP 4500 without marker: the ESP inbound hook */
+	DP_LOC_FRAG,            /* a fragment: reassemble (dp_frag.h), then classify again */
 };
 
 struct dp_lmeta {
@@ -47,7 +48,38 @@ struct dp_lmeta {
 	uint8_t drop;           /* enum shm_drop, for DP_LOC_DROP */
 	uint8_t proto;
 	uint16_t pad;
+	/* IPv6: the fragment header's offset (DP_LOC_FRAG) and the offset of
+	 * the next-header byte naming it; for IP6_ROUTING drops, the offset of
+	 * the routing header's type (the parameter-problem pointer). */
+	uint16_t frag_hdr;
+	uint16_t nh_byte;
 };
+
+/* An IPv6 packet's extension header chain (RFC 8200 §4), walked from the
+ * fixed header: hop-by-hop (first only), routing, destination options and
+ * fragment headers, at most DP_IP6_EXT_MAX of them and DP_IP6_EXT_BYTES
+ * bytes, stopping at the first other header (ESP, upper layer, no next
+ * header, anything unknown) or after a fragment header. */
+#define DP_IP6_EXT_MAX 8
+#define DP_IP6_EXT_BYTES 512
+struct dp_ip6_ext {
+	uint16_t l4_off;        /* where the header `proto` starts */
+	uint16_t nh_byte;       /* offset of the next-header byte that names `proto` */
+	uint16_t frag_hdr;      /* fragment header's offset, 0 none */
+	uint16_t frag_off;      /* its fragment offset in bytes */
+	uint32_t frag_id;
+	uint16_t frag_prev;     /* offset of the next-header byte naming the fragment header */
+	uint16_t rh_type;       /* routing header with segments left != 0: offset of
+				 * its type byte (RFC 8200 §4.4 pointer), else 0 */
+	uint8_t proto;          /* after a fragment header: the one it names */
+	uint8_t frag_more;      /* M flag */
+	uint8_t first;          /* no fragment header, or fragment offset 0 */
+	uint8_t pad;
+};
+
+/* Walk ip's chain (len: IPv6 length as classify checked it). 0, or the
+ * drop reason of a malformed chain (IP6_BAD_EXT). */
+int dp_ip6_ext_walk(const uint8_t *ip, uint32_t len, struct dp_ip6_ext *x);
 
 static inline uint16_t dp_rd16(const uint8_t *p)
 {
@@ -218,11 +250,35 @@ static inline int dp_classify_ip4_fast(const uint8_t *f, uint32_t len, const uin
 	return 1;
 }
 
+/* A set of UDP ports (ESP in UDP on ports other than 4500). */
+struct dp_udp_ports {
+	uint64_t bits[65536 / 64];
+};
+static inline void dp_udp_ports_add(struct dp_udp_ports *s, uint16_t port)
+{
+	s->bits[port >> 6] |= 1ull << (port & 63);
+}
+static inline int dp_udp_ports_has(const struct dp_udp_ports *s, uint16_t port)
+{
+	return s && (s->bits[port >> 6] >> (port & 63)) & 1;
+}
+
 /* An IPv4 packet (l3_len bytes, already checked by dp_classify_ip4)
- * addressed to one of the gateway's addresses. */
-enum dp_local dp_classify_local4(const uint8_t *ip, uint32_t l3_len, struct dp_lmeta *lm);
+ * addressed to one of the gateway's addresses. natt: further ports that
+ * take ESP in UDP (and NAT-T keepalives) as 4500 does; NULL: 4500 only. */
+enum dp_local dp_classify_local4_natt(const uint8_t *ip, uint32_t l3_len, const struct dp_udp_ports *natt,
+				      struct dp_lmeta *lm);
+static inline enum dp_local dp_classify_local4(const uint8_t *ip, uint32_t l3_len, struct dp_lmeta *lm)
+{
+	return dp_classify_local4_natt(ip, l3_len, NULL, lm);
+}
 /* The same for IPv6 (checked by dp_classify_ip6). */
-enum dp_local dp_classify_local6(const uint8_t *ip, uint32_t l3_len, struct dp_lmeta *lm);
+enum dp_local dp_classify_local6_natt(const uint8_t *ip, uint32_t l3_len, const struct dp_udp_ports *natt,
+				      struct dp_lmeta *lm);
+static inline enum dp_local dp_classify_local6(const uint8_t *ip, uint32_t l3_len, struct dp_lmeta *lm)
+{
+	return dp_classify_local6_natt(ip, l3_len, NULL, lm);
+}
 
 /* ND message checks (RFC 4861 §7.1.1, §7.1.2) for a DP_CLS_ND packet:
  * checksum, code 0, target not multicast, options well-formed. On success

@@ -66,7 +66,8 @@ struct dp_esp_sa {
 	uint32_t pol;                   /* the first of them in dp_esp.pol[] */
 	uint16_t max_inner;             /* tunnel mode: largest packet whose ESP fits the
 					 * path to the peer (0: no route, not checked) */
-	uint16_t pad;
+	uint16_t udp_port;              /* UDP encapsulation: the port ESP arrives on when
+					 * the SA is inbound (its udp-dst-port), else 0 */
 };
 
 /* An inbound protect policy, for matching the outer header of ESP. */
@@ -85,6 +86,8 @@ struct dp_esp_spi {
 	uint32_t sa;                    /* region SA index; DP_ESP_NONE: empty slot */
 };
 
+struct dp_udp_ports;
+
 struct dp_esp {
 	struct dp_esp_sa *sa;           /* SHM_MAX_SA entries */
 	struct dp_esp_spi *spi;         /* inbound SAs by SPI: open addressing */
@@ -94,6 +97,9 @@ struct dp_esp {
 	uint32_t *pol_sa;               /* per policy index: SA index of a protect policy */
 	struct dp_spd_set *spd;
 	struct shm_sa_rt *rt;           /* the region's runtime records, by SA index */
+	/* UDP ports other than 4500 that inbound SAs receive ESP in UDP on
+	 * (udp-dst-port): classify treats them as it treats 4500. NULL: none. */
+	struct dp_udp_ports *udp_ports;
 };
 
 /* Control thread (dp_esp_build.c). */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dp_classify.h"
 #include "dp_ctl.h"
 #include "dp_engines.h"
 #include "dp_fib.h"
@@ -67,6 +68,7 @@ void dp_esp_free(struct dp_esp *e)
 	free(e->spi);
 	free(e->pol);
 	free(e->pol_sa);
+	free(e->udp_ports);
 	free(e);
 }
 
@@ -222,6 +224,8 @@ int dp_esp_build(struct dp_ctl *c, struct dp_fwd *f, const struct dp_fwd *cur)
 			e->sa[i].in = o->in;
 		}
 		e->sa[i].sa_id = r.sa_id;
+		if (r.flags & SHM_SA_UDP_ENCAP)
+			e->sa[i].udp_port = r.udp_dst_port ? r.udp_dst_port : DP_UDP_NATT;
 		spi_of[i] = r.spi;
 		idmap_put(&ids, r.sa_id, i);
 		explicit_bzero(&r, sizeof(r));
@@ -308,9 +312,20 @@ int dp_esp_build(struct dp_ctl *c, struct dp_fwd *f, const struct dp_fwd *cur)
 	if (!(e->spi = malloc(size * sizeof(*e->spi))))
 		goto out;
 	memset(e->spi, 0xff, size * sizeof(*e->spi));
-	for (uint32_t i = 0; i < SHM_MAX_SA; i++)
-		if (is_in[i])
-			spi_put(e, spi_of[i], i);
+	for (uint32_t i = 0; i < SHM_MAX_SA; i++) {
+		uint16_t port = e->sa[i].udp_port;
+		if (!is_in[i]) {
+			e->sa[i].udp_port = 0;
+			continue;
+		}
+		spi_put(e, spi_of[i], i);
+		/* ESP in UDP to a port of its own (VPP's udp-dst-port) */
+		if (port && port != DP_UDP_NATT && port != DP_UDP_IKE) {
+			if (!e->udp_ports && !(e->udp_ports = calloc(1, sizeof(*e->udp_ports))))
+				goto out;
+			dp_udp_ports_add(e->udp_ports, port);
+		}
+	}
 	rc = 0;
 out:
 	free(pt);

@@ -53,6 +53,18 @@ static inline struct rte_mbuf *pkt_to_mbuf(const struct esp_pkt *p)
 	return m;
 }
 
+/* A decrypted packet's frame: its EtherType too, which the forwarding fast
+ * path keeps (it rewrites the two addresses only); the gap holds what was
+ * in front of the inner packet (the IV). */
+static inline struct rte_mbuf *pkt_to_frame(const struct esp_pkt *p)
+{
+	uint16_t t = (p->data[0] >> 4) == 4 ? DP_ETHERTYPE_IP4 : DP_ETHERTYPE_IP6;
+
+	p->data[-2] = (uint8_t)(t >> 8);
+	p->data[-1] = (uint8_t)t;
+	return pkt_to_mbuf(p);
+}
+
 static inline void sa_count_err(struct dp_worker *w, uint32_t sa, enum shm_drop d)
 {
 	int e;
@@ -129,18 +141,22 @@ static int esp_or_ike_for_us(const struct dp_fwd *f, uint8_t af, const uint8_t *
 	if (af == SHM_AF_INET) {
 		l4 = (ip[0] & 0x0fu) * 4u;
 		proto = ip[9];
-		if ((dp_rd16(ip + 6) & 0x1fffu) != 0)
+		/* Non-first fragments: ESP is reassembled, UDP has no ports. */
+		if ((dp_rd16(ip + 6) & 0x1fffu) != 0 && proto != DP_PROTO_ESP)
 			return 0;
 	} else {
-		l4 = DP_IP6_HLEN;
-		proto = ip[6];
+		struct dp_ip6_ext x;    /* past extension headers (and a fragment header) */
+		if (dp_ip6_ext_walk(ip, len, &x) != 0 || (!x.first && x.proto != DP_PROTO_ESP))
+			return 0;
+		l4 = x.l4_off;
+		proto = x.proto;
 	}
 	if (proto == DP_PROTO_UDP) {
 		uint16_t dport;
 		if (len < l4 + DP_UDP_HLEN)
 			return 0;
 		dport = dp_rd16(ip + l4 + 2);
-		if (dport != DP_UDP_IKE && dport != DP_UDP_NATT)
+		if (dport != DP_UDP_IKE && dport != DP_UDP_NATT && !dp_udp_ports_has(f->esp->udp_ports, dport))
 			return 0;
 	} else if (proto != DP_PROTO_ESP) {
 		return 0;
@@ -156,7 +172,12 @@ static int ike_from_us(uint8_t af, const uint8_t *ip, uint32_t len)
 	uint32_t l4 = af == SHM_AF_INET ? (ip[0] & 0x0fu) * 4u : DP_IP6_HLEN;
 	uint8_t proto = af == SHM_AF_INET ? ip[9] : ip[6];
 	uint16_t sport;
+	struct dp_ip6_ext x;
 
+	if (af != SHM_AF_INET && dp_ip6_ext_walk(ip, len, &x) == 0 && x.first) {
+		l4 = x.l4_off;          /* past extension headers */
+		proto = x.proto;
+	}
 	if (proto != DP_PROTO_UDP || len < l4 + DP_UDP_HLEN)
 		return 0;
 	sport = dp_rd16(ip + l4);
@@ -211,28 +232,39 @@ static void deliver(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc
 	const uint8_t *ip4[DP_BURST], *ip6[DP_BURST];
 	uint32_t len4[DP_BURST], len6[DP_BURST], dst[DP_BURST];
 	uint16_t l3[DP_BURST], n4 = 0, n6 = 0;
+	uint64_t bytes = 0, rx_bytes = 0;
+	uint32_t rx_pk = 0;
 
 	for (uint16_t t = 0; t < n; t++) {
-		struct rte_mbuf *m = pkt_to_mbuf(pp[t]);
+		struct rte_mbuf *m = pkt_to_frame(pp[t]);
 		uint8_t *ip = pp[t]->data;
 		uint32_t len = pp[t]->len;
 		struct dp_meta meta;
 
-		w->k->sa[idx].packets++;
-		w->k->sa[idx].bytes += len;
+		bytes += len;
 		if (s->tun_ifc != DP_NO_IFC && !f->ifc[rx].up) {
 			dp_drop(w, m, rx, SHM_DROP_IFC_DOWN);
 			continue;
 		}
 		if ((ip[0] >> 4) == 4) {
-			if (dp_classify_ip4(ip, len, 0, &meta) != DP_CLS_IP4) {
-				sa_drop(w, m, rx, idx, (enum shm_drop)meta.drop);
-				continue;
+			uint32_t l3_len, d;
+
+			/* The inline common case (20-byte header, ...); the frame's
+			 * own destination MAC stands for ours: there is no link
+			 * layer to check. Otherwise the full classifier decides. */
+			if (__builtin_expect(!dp_classify_ip4_fast(ip - DP_ETH_HLEN, len + DP_ETH_HLEN, ip - DP_ETH_HLEN,
+								   &l3_len, &d), 0)) {
+				if (dp_classify_ip4(ip, len, 0, &meta) != DP_CLS_IP4) {
+					sa_drop(w, m, rx, idx, (enum shm_drop)meta.drop);
+					continue;
+				}
+				l3_len = meta.l3_len;
+				d = dp_rd32(ip + 16);
 			}
-			dst[n4] = dp_rd32(ip + 16);
-			l3[n4] = meta.l3_len;
+			dst[n4] = d;
+			l3[n4] = (uint16_t)l3_len;
 			ip4[n4] = ip;
-			len4[n4] = meta.l3_len;
+			len4[n4] = l3_len;
 			v4[n4++] = m;
 		} else {
 			enum dp_class k = dp_classify_ip6(ip, len, 0, &meta);
@@ -244,10 +276,15 @@ static void deliver(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc
 			len6[n6] = meta.l3_len;
 			v6[n6++] = m;
 		}
-		if (rx != in_ifc) {
-			w->k->ifc[rx].rx_packets++;
-			w->k->ifc[rx].rx_bytes += len;
-		}
+		rx_pk++;
+		rx_bytes += len;
+	}
+	/* counted once per run */
+	w->k->sa[idx].packets += n;
+	w->k->sa[idx].bytes += bytes;
+	if (rx != in_ifc) {
+		w->k->ifc[rx].rx_packets += rx_pk;
+		w->k->ifc[rx].rx_bytes += rx_bytes;
 	}
 	if (spd) {
 		/* The inner packet must not match a protect policy naming another
@@ -268,6 +305,7 @@ uint16_t dp_esphook_in(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_
 	int spd_if = in_ifc < SHM_MAX_IFC && f->ifc[in_ifc].spd >= 0;
 	struct esp_pkt pk[DP_BURST], *pp[DP_BURST];
 	uint32_t sai[DP_BURST];
+	uint32_t last_spi = 0, last_idx = DP_ESP_NONE;  /* a burst is mostly one SA: one SPI lookup */
 	uint16_t k = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
@@ -286,7 +324,15 @@ uint16_t dp_esphook_in(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_
 			dp_drop(w, mb, in_ifc, (enum shm_drop)rc);
 			continue;
 		}
-		idx = dp_esp_spi_find(e, spi);
+		if (spi == last_spi && last_idx != DP_ESP_NONE) {
+			idx = last_idx;
+		} else {
+			idx = dp_esp_spi_find(e, spi);
+			if (idx != DP_ESP_NONE && e->sa[idx].in) {
+				last_spi = spi;
+				last_idx = idx;
+			}
+		}
 		if (idx == DP_ESP_NONE || !e->sa[idx].in) {
 			dp_drop(w, mb, in_ifc, SHM_DROP_NO_SA);
 			continue;
@@ -335,6 +381,15 @@ static int too_big(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc,
 
 	if (!max_inner || len <= max_inner)
 		return 0;
+	if ((ip[0] >> 4) == 4 && !(dp_rd16(ip + 6) & 0x4000u)) {
+		/* DF clear: tunnel mode fragments first, each fragment its own
+		 * ESP packet (RFC 4301 §8.1); transport mode encrypts, then the
+		 * ESP packet is fragmented on output. */
+		if (!(f->esp->sa[idx].out->flags & ESP_SA_F_TUNNEL))
+			return 0;
+		dp_ip4_prefrag(w, f, in_ifc, m, max_inner);
+		return 1;
+	}
 	sa_count_err(w, idx, SHM_DROP_MTU_EXCEEDED);
 	dp_count_drop(w, in_ifc, SHM_DROP_MTU_EXCEEDED);
 	if (in_ifc == DP_NO_IFC)
@@ -344,45 +399,136 @@ static int too_big(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc,
 	else if ((ip[0] >> 4) == 6 && max_inner >= 1280)
 		dp_icmp6_send_error(w, f, in_ifc, m, DP_ICMP6_PKT_TOO_BIG, 0, max_inner);
 	else
-		dp_free(w, m);  /* DF clear: fragmenting before ESP is not done yet */
+		dp_free(w, m);
 	return 1;
 }
 
+/* Route one ESP packet we built, as before the bulk path. */
+static inline void output_one(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m, int v6)
+{
+	if (v6)
+		dp_ip6_output(w, f, m, DP_OUT_ESP);
+	else
+		dp_ip4_output(w, f, m, DP_OUT_ESP);
+}
+
+/* The run of ESP packets of one tunnel-mode SA: all go to its tunnel
+ * destination, so one route and one neighbor lookup serve the run, and the
+ * frames go to the tx buffer together. What the common case (a resolved
+ * next hop on a port, within its MTU) does not cover goes through
+ * dp_ip4_output / dp_ip6_output one by one, in order: no route, a neighbor
+ * to resolve, too big for the link, a local or tunnel destination. */
+static void route_run(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf **m, uint16_t n, int v6)
+{
+	const uint8_t *ip = ip_of(m[0]);
+	uint32_t id = v6 ? dp_fib_lookup6(f->fib6, ip + 24) : dp_fib_lookup4(f->fib4, dp_rd32(ip + 16));
+	const struct dp_nh *nh = &f->nh[id];
+	const uint8_t *mac = NULL;
+	uint8_t rw[12];
+	uint8_t t0 = v6 ? DP_ETHERTYPE_IP6 >> 8 : DP_ETHERTYPE_IP4 >> 8;
+	uint8_t t1 = v6 ? DP_ETHERTYPE_IP6 & 0xff : DP_ETHERTYPE_IP4 & 0xff;
+	uint64_t bytes = 0;
+	uint16_t first = 0, k;
+
+	if (nh->type == DP_NH_VIA && nh->resolved) {
+		mac = nh->eth;
+	} else if (nh->type == DP_NH_VIA || nh->type == DP_NH_ATTACHED) {
+		const uint8_t *to = nh->type == DP_NH_VIA ? f->nh_ip[id] : v6 ? ip + 24 : ip + 16;
+
+		if (v6) {
+			const struct dp_nbr6 *e6 = dp_nbr6_find(f, nh->ifc, to);
+			if (e6) {
+				memcpy(rw, e6->mac, 6);
+				mac = rw;
+			}
+		} else {
+			const struct dp_nbr4 *e4 = dp_nbr4_find(f, nh->ifc, dp_rd32(to));
+			if (e4) {
+				memcpy(rw, e4->mac, 6);
+				mac = rw;
+			}
+		}
+		if (mac)
+			memcpy(rw + 6, f->ifc[nh->ifc].mac, 6);
+	}
+	if (!mac || nh->port == DP_NO_PORT) {
+		for (uint16_t t = 0; t < n; t++)
+			output_one(w, f, m[t], v6);
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		struct rte_mbuf *x = m[k];
+		uint8_t *eth = rte_pktmbuf_mtod(x, uint8_t *);
+
+		if (__builtin_expect(x->pkt_len - DP_ETH_HLEN > nh->mtu, 0)) {
+			/* the ones before it first: the run keeps its order */
+			if (k > first)
+				dp_tx_bulk(w, f, nh->port, &m[first], (uint16_t)(k - first), bytes);
+			output_one(w, f, x, v6);
+			first = (uint16_t)(k + 1);
+			bytes = 0;
+			continue;
+		}
+		memcpy(eth, mac, 12);
+		eth[12] = t0;
+		eth[13] = t1;
+		bytes += x->pkt_len;
+	}
+	if (k > first)
+		dp_tx_bulk(w, f, nh->port, &m[first], (uint16_t)(k - first), bytes);
+}
+
 /* Encrypt k packets (pp over pk; sai: SA index; tif: tunnel interface to
- * count tx on, or DP_NO_IFC) and route the results. */
+ * count tx on, or DP_NO_IFC) and route the results: a tunnel-mode SA's run
+ * in bulk, transport mode (each packet to its own destination) one by one.
+ * Counters are added once per run. */
 static void encrypt_runs(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct esp_pkt *pk,
 			 struct esp_pkt **pp, const uint32_t *sai, const uint16_t *tif, uint16_t k)
 {
 	const struct dp_esp *e = f->esp;
 	uint32_t ilen[DP_BURST];
+	struct rte_mbuf *mo[DP_BURST];
 
 	for (uint16_t t = 0; t < k; t++)
 		ilen[t] = pk[t].len;
 	for (uint16_t i = 0, j; i < k; i = j) {
 		uint32_t idx = sai[i];
 		const struct esp_sa_out *sa = e->sa[idx].out;
-		uint16_t good;
+		uint16_t good, ti = tif[pp[i] - pk];
+		uint64_t bytes = 0, tbytes = 0;
+		uint32_t tpk = 0;
 
 		for (j = (uint16_t)(i + 1); j < k && sai[j] == idx; j++)
 			;
 		good = esp_outb_process(w->ew, sa, &e->rt[idx], &pp[i], (uint16_t)(j - i));
 		for (uint16_t t = (uint16_t)(i + good); t < j; t++)
 			sa_drop(w, pp[t]->user, in_ifc, idx, (enum shm_drop)pp[t]->drop);
-		for (uint16_t t = i; t < i + good; t++) {
-			size_t o = (size_t)(pp[t] - pk);
-			uint16_t ti = tif[o];
-			struct rte_mbuf *m = pkt_to_mbuf(pp[t]);
+		if (!good)
+			continue;
+		for (uint16_t t = 0; t < good; t++) {
+			size_t o = (size_t)(pp[i + t] - pk);
 
-			w->k->sa[idx].packets++;
-			w->k->sa[idx].bytes += ilen[o];
-			if (ti != DP_NO_IFC) {
-				w->k->ifc[ti].tx_packets++;
-				w->k->ifc[ti].tx_bytes += ilen[o];
+			mo[t] = pkt_to_mbuf(pp[i + t]);
+			bytes += ilen[o];
+			if (tif[o] == ti) {
+				tpk++;
+				tbytes += ilen[o];
+			} else if (tif[o] != DP_NO_IFC) {   /* an SA shared by tunnel interfaces */
+				w->k->ifc[tif[o]].tx_packets++;
+				w->k->ifc[tif[o]].tx_bytes += ilen[o];
 			}
-			if ((pp[t]->data[0] >> 4) == 6)
-				dp_ip6_output(w, f, m, DP_OUT_ESP);
-			else
-				dp_ip4_output(w, f, m, DP_OUT_ESP);
+		}
+		w->k->sa[idx].packets += good;
+		w->k->sa[idx].bytes += bytes;
+		if (ti != DP_NO_IFC) {
+			w->k->ifc[ti].tx_packets += tpk;
+			w->k->ifc[ti].tx_bytes += tbytes;
+		}
+		if (sa->flags & ESP_SA_F_TUNNEL) {
+			route_run(w, f, mo, good, (sa->flags & ESP_SA_F_OUTER_V6) != 0);
+		} else {
+			for (uint16_t t = 0; t < good; t++)
+				output_one(w, f, mo[t], (pp[i + t]->data[0] >> 4) == 6);
 		}
 	}
 }
@@ -497,27 +643,35 @@ uint16_t dp_esp_spd_in(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_
 		       uint16_t n)
 {
 	const struct dp_esp *e = f->esp;
-	const uint8_t *ips[DP_BURST];
-	uint32_t lens[DP_BURST];
+	const uint8_t *ips[DP_BURST], *cips[DP_BURST];
+	uint32_t lens[DP_BURST], clens[DP_BURST];
 	struct dp_spd_result res[DP_BURST];
-	uint16_t keep = 0;
+	uint8_t ours[DP_BURST];
+	uint16_t keep = 0, nc = 0;
 
 	if (!n)
 		return 0;
-	ips[0] = NULL;
-	lens[0] = 0;
+	/* ESP and IKE for us are not looked up: the SA's policies (or the IKE
+	 * daemon) judge them. The rest is classified in one call. */
 	for (uint16_t i = 0; i < n; i++) {
 		ips[i] = ip_of(m[i]);
 		lens[i] = m[i]->data_len - DP_ETH_HLEN;
+		ours[i] = (uint8_t)esp_or_ike_for_us(f, af, ips[i], lens[i]);
+		if (!ours[i]) {
+			cips[nc] = ips[i];
+			clens[nc++] = lens[i];
+		}
 	}
-	dp_spd_classify(e->spd, f->ifc[in_ifc].spd, SHM_DIR_IN, af, ips, lens, n, res);
-	for (uint16_t i = 0; i < n; i++) {
-		const struct dp_spd_result *r = &res[i];
+	if (nc)
+		dp_spd_classify(e->spd, f->ifc[in_ifc].spd, SHM_DIR_IN, af, cips, clens, nc, res);
+	for (uint16_t i = 0, c = 0; i < n; i++) {
+		const struct dp_spd_result *r;
 
-		if (esp_or_ike_for_us(f, af, ips[i], lens[i])) {
+		if (ours[i]) {
 			m[keep++] = m[i];
 			continue;
 		}
+		r = &res[c++];
 		if (r->policy == DP_SPD_NONE) {
 			dp_drop(w, m[i], in_ifc, SHM_DROP_NO_POLICY);
 			continue;

@@ -36,6 +36,12 @@ void dp_ip6_input_decrypted(struct dp_worker *w, const struct dp_fwd *f, uint16_
 void dp_ip4_output(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m, unsigned flags);
 void dp_ip6_output(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m, unsigned flags);
 
+/* RFC 4301 §8.1 pre-fragmentation: an IPv4 packet without DF too big for
+ * the ESP it is going into (mtu: the largest inner packet that fits)
+ * becomes fragments, each routed again as a locally built packet (so each
+ * gets its own ESP packet). Adopts m; counted drops if it cannot. */
+void dp_ip4_prefrag(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf *m, uint32_t mtu);
+
 /* The neighbor stage: write the Ethernet header for nh (resolved VIA or
  * ATTACHED with a known neighbor) and queue for tx, or punt the packet to
  * the control thread to wait for resolution. nh_ip: the neighbor (VIA) or

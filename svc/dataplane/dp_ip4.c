@@ -6,8 +6,10 @@
 #include <rte_ip.h>
 
 #include "dp_classify.h"
+#include "dp_esp.h"
 #include "dp_esphook.h"
 #include "dp_fib.h"
+#include "dp_frag.h"
 #include "dp_icmp.h"
 
 static inline uint8_t *ip4_hdr(struct rte_mbuf *m)
@@ -47,7 +49,14 @@ static void ip4_local(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_i
 	uint8_t *ip = ip4_hdr(m);
 	struct dp_lmeta lm;
 
-	switch (dp_classify_local4(ip, m->pkt_len - DP_ETH_HLEN, &lm)) {
+	switch (dp_classify_local4_natt(ip, m->pkt_len - DP_ETH_HLEN, f->esp ? f->esp->udp_ports : NULL, &lm)) {
+	case DP_LOC_FRAG:
+		/* The whole datagram, when this was its last missing piece,
+		 * is classified again (it is no fragment: no deeper recursion). */
+		m = dp_frag_reass4(w, in_ifc, m);
+		if (m)
+			ip4_local(w, f, in_ifc, m, esp, n_esp);
+		return;
 	case DP_LOC_ECHO:
 		dp_icmp4_echo_reply(m);
 		dp_ip4_output_local(w, f, m);
@@ -73,7 +82,9 @@ static void ip4_local(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_i
 	}
 }
 
-/* TTL and MTU for a forwarded packet; 0 if it may go on (TTL decremented). */
+/* TTL and MTU for a forwarded packet; 0 if it may go on (TTL decremented),
+ * 1 if it may go on in fragments (larger than the MTU, DF clear; TTL
+ * decremented), -1 if it was consumed. */
 static inline int ip4_hop(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf *m,
 			  const struct dp_nh *nh)
 {
@@ -85,19 +96,83 @@ static inline int ip4_hop(struct dp_worker *w, const struct dp_fwd *f, uint16_t 
 		dp_icmp4_send_error(w, f, in_ifc, m, DP_ICMP_TIME_EXCEEDED, 0, 0);
 		return -1;
 	}
-	if (__builtin_expect(m->pkt_len - DP_ETH_HLEN > nh->mtu, 0)) {
+	if (__builtin_expect(m->pkt_len - DP_ETH_HLEN > nh->mtu, 0) &&
+	    (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG))) {
 		dp_count_drop(w, in_ifc, SHM_DROP_MTU_EXCEEDED);
-		if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG))
-			dp_icmp4_send_error(w, f, in_ifc, m, DP_ICMP_UNREACH, 4, nh->mtu);
-		else
-			dp_free(w, m);
+		dp_icmp4_send_error(w, f, in_ifc, m, DP_ICMP_UNREACH, 4, nh->mtu);
 		return -1;
 	}
 	/* TTL - 1: the checksum word (TTL, protocol) drops by 0x0100 (RFC 1624). */
 	ip->time_to_live--;
 	csum = ip->hdr_checksum + (uint32_t)rte_cpu_to_be_16(0x0100);
 	ip->hdr_checksum = (uint16_t)(csum + (csum >> 16));
-	return 0;
+	return m->pkt_len - DP_ETH_HLEN > nh->mtu;
+}
+
+/* The neighbor stage, or the outbound SPD for an interface with one, for
+ * n packets to next hop nhid (VIA, ATTACHED, or a loopback with an SPD). */
+static void ip4_nh_out(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **m,
+		       uint32_t nhid, uint16_t n, unsigned flags)
+{
+	const struct dp_nh *nh = &f->nh[nhid];
+	uint32_t ids[DP_FRAG_MAX];
+
+	if (nh->spd && !(flags & DP_OUT_ESP)) {
+		for (uint16_t i = 0; i < n; i++)
+			ids[i] = nhid;
+		dp_esp_spd_out(w, f, in_ifc, SHM_AF_INET, m, ids, n);
+		return;
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		if (nh->type == DP_NH_BLACKHOLE) {
+			dp_drop(w, m[i], in_ifc, SHM_DROP_NO_ROUTE);
+			continue;
+		}
+		dp_ip4_neigh_out(w, f, m[i], nh, nh->type == DP_NH_VIA ? f->nh_ip[nhid] : ip4_hdr(m[i]) + 16,
+				 in_ifc == DP_NO_IFC ? nh->ifc : in_ifc);
+	}
+}
+
+/* A forwarded packet past the MTU of next hop nhid, DF clear: in fragments
+ * (RFC 791), each going where the packet would have gone. */
+static void ip4_frag_fwd(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf *m,
+			 uint32_t nhid)
+{
+	const struct dp_nh *nh = &f->nh[nhid];
+	struct rte_mbuf *fr[DP_FRAG_MAX];
+	uint32_t ids[DP_FRAG_MAX];
+	uint16_t n = dp_frag_ip4(w, m, nh->mtu, in_ifc, fr);
+
+	if (!n)
+		return;
+	if (nh->type == DP_NH_TUNNEL) {
+		for (uint16_t i = 0; i < n; i++)
+			ids[i] = nhid;
+		dp_esphook_out(w, f, in_ifc, fr, ids, n);
+		return;
+	}
+	ip4_nh_out(w, f, in_ifc, fr, nhid, n, 0);
+}
+
+/* ip4_hop for next hop nhid, sending a packet past its MTU (DF clear) on
+ * in fragments: 0 if the caller goes on with m, else m is taken. */
+static inline int ip4_hop_or_frag(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf *m,
+				  uint32_t nhid)
+{
+	int r = ip4_hop(w, f, in_ifc, m, &f->nh[nhid]);
+
+	if (r == 1)
+		ip4_frag_fwd(w, f, in_ifc, m, nhid);
+	return r;
+}
+
+void dp_ip4_prefrag(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf *m, uint32_t mtu)
+{
+	struct rte_mbuf *fr[DP_FRAG_MAX];
+	uint16_t n = dp_frag_ip4(w, m, mtu, in_ifc, fr);
+
+	for (uint16_t i = 0; i < n; i++)
+		dp_ip4_output(w, f, fr[i], 0);
 }
 
 /* Packets the slow path sets aside for the IPsec stages. */
@@ -117,7 +192,7 @@ static void ip4_slow(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_if
 	switch (nh->type) {
 	case DP_NH_VIA:
 	case DP_NH_ATTACHED:
-		if (ip4_hop(w, f, in_ifc, m, nh) != 0)
+		if (ip4_hop_or_frag(w, f, in_ifc, m, nhid))
 			return;
 		if (nh->spd) {
 			a->spd_nh[a->n_spd] = nhid;
@@ -133,10 +208,10 @@ static void ip4_slow(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_if
 			ip4_local(w, f, in_ifc, m, NULL, NULL);
 		return;
 	case DP_NH_TUNNEL:
-		if (ip4_hop(w, f, in_ifc, m, nh) == 0) {
-			a->tun_nh[a->n_tun] = nhid;
-			a->tun[a->n_tun++] = m;
-		}
+		if (ip4_hop_or_frag(w, f, in_ifc, m, nhid))
+			return;
+		a->tun_nh[a->n_tun] = nhid;
+		a->tun[a->n_tun++] = m;
 		return;
 	case DP_NH_IFC_DOWN:
 		dp_drop(w, m, in_ifc, SHM_DROP_IFC_DOWN);
@@ -145,10 +220,10 @@ static void ip4_slow(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_if
 		/* A route into a loopback with an SPD: its policies may protect
 		 * the packet (the seed page's IPv4-over-IPv6 example). */
 		if (nh->spd) {
-			if (ip4_hop(w, f, in_ifc, m, nh) == 0) {
-				a->spd_nh[a->n_spd] = nhid;
-				a->spd[a->n_spd++] = m;
-			}
+			if (ip4_hop_or_frag(w, f, in_ifc, m, nhid))
+				return;
+			a->spd_nh[a->n_spd] = nhid;
+			a->spd[a->n_spd++] = m;
 			return;
 		}
 		/* fall through */
@@ -259,7 +334,18 @@ void dp_ip4_output(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf 
 	case DP_NH_VIA:
 	case DP_NH_ATTACHED:
 		if (m->pkt_len - DP_ETH_HLEN > nh->mtu) {
-			dp_drop(w, m, nh->ifc, SHM_DROP_MTU_EXCEEDED);
+			struct rte_mbuf *fr[DP_FRAG_MAX];
+			uint16_t n;
+
+			/* Ours, DF clear (echo replies to reassembled requests,
+			 * ESP of a transport-mode SA): sent in fragments. */
+			if (dp_rd16(ip + 6) & 0x4000u) {
+				dp_drop(w, m, nh->ifc, SHM_DROP_MTU_EXCEEDED);
+				return;
+			}
+			n = dp_frag_ip4(w, m, nh->mtu, nh->ifc, fr);
+			if (n)
+				ip4_nh_out(w, f, DP_NO_IFC, fr, id, n, flags);
 			return;
 		}
 		if (nh->spd && !(flags & DP_OUT_ESP)) {

@@ -5,8 +5,10 @@
 #include <rte_ip.h>
 
 #include "dp_classify.h"
+#include "dp_esp.h"
 #include "dp_esphook.h"
 #include "dp_fib.h"
+#include "dp_frag.h"
 #include "dp_icmp.h"
 
 static inline uint8_t *ip6_hdr(struct rte_mbuf *m)
@@ -35,12 +37,45 @@ void dp_ip6_neigh_out(struct dp_worker *w, const struct dp_fwd *f, struct rte_mb
 	dp_tx(w, f, nh->port, m);
 }
 
+/* Drop the extension headers between the fixed header and the upper-layer
+ * header at l4_off (hop-by-hop and destination options already walked):
+ * the fixed header (and the Ethernet gap) move up to it. Checksums do not
+ * change (the pseudo-header has the upper-layer length). */
+static void ip6_strip_ext(struct rte_mbuf *m, const struct dp_lmeta *lm)
+{
+	uint16_t d = (uint16_t)(lm->l4_off - DP_IP6_HLEN);
+	uint8_t *ip;
+	uint16_t plen;
+
+	if (!d)
+		return;
+	memmove(rte_pktmbuf_mtod_offset(m, uint8_t *, d), rte_pktmbuf_mtod(m, uint8_t *), DP_ETH_HLEN + DP_IP6_HLEN);
+	rte_pktmbuf_adj(m, d);
+	ip = ip6_hdr(m);
+	plen = (uint16_t)(dp_rd16(ip + 4) - d);
+	ip[4] = (uint8_t)(plen >> 8);
+	ip[5] = (uint8_t)plen;
+	ip[6] = lm->proto;
+}
+
 static void ip6_local(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf *m,
 		      struct rte_mbuf **esp, uint16_t *n_esp)
 {
 	struct dp_lmeta lm;
+	enum dp_local k = dp_classify_local6_natt(ip6_hdr(m), m->pkt_len - DP_ETH_HLEN,
+						  f->esp ? f->esp->udp_ports : NULL, &lm);
 
-	switch (dp_classify_local6(ip6_hdr(m), m->pkt_len - DP_ETH_HLEN, &lm)) {
+	/* Echo and IKE are handled past the fixed header only. */
+	if (k == DP_LOC_ECHO || k == DP_LOC_ECHO_REPLY || k == DP_LOC_IKE)
+		ip6_strip_ext(m, &lm);
+	switch (k) {
+	case DP_LOC_FRAG:
+		/* The whole datagram is classified again (no fragment header
+		 * left: no deeper recursion). */
+		m = dp_frag_reass6(w, in_ifc, m, &lm);
+		if (m)
+			ip6_local(w, f, in_ifc, m, esp, n_esp);
+		return;
 	case DP_LOC_ECHO:
 		dp_icmp6_echo_reply(m);
 		dp_ip6_output_local(w, f, m);
@@ -61,6 +96,11 @@ static void ip6_local(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_i
 		return;
 	case DP_LOC_DROP:
 	default:
+		if (lm.drop == SHM_DROP_IP6_ROUTING) {
+			dp_count_drop(w, in_ifc, SHM_DROP_IP6_ROUTING);
+			dp_icmp6_send_error(w, f, in_ifc, m, DP_ICMP6_PARAM_PROB, 0, lm.nh_byte);
+			return;
+		}
 		dp_drop(w, m, in_ifc, (enum shm_drop)lm.drop);
 		return;
 	}
@@ -194,7 +234,18 @@ void dp_ip6_output(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf 
 	case DP_NH_VIA:
 	case DP_NH_ATTACHED:
 		if (m->pkt_len - DP_ETH_HLEN > nh->mtu) {
-			dp_drop(w, m, nh->ifc, SHM_DROP_MTU_EXCEEDED);
+			/* Ours (echo replies to reassembled requests, ESP): the
+			 * source host fragments (RFC 8200 §4.5). */
+			struct rte_mbuf *fr[DP_FRAG_MAX];
+			uint16_t n = dp_frag_ip6(w, m, nh->mtu, nh->ifc, fr);
+
+			for (uint16_t i = 0; i < n; i++) {
+				if (nh->spd && !(flags & DP_OUT_ESP))
+					dp_esp_spd_out(w, f, DP_NO_IFC, SHM_AF_INET6, &fr[i], &id, 1);
+				else
+					dp_ip6_neigh_out(w, f, fr[i], nh, nh->type == DP_NH_VIA ? f->nh_ip[id] : ip6_hdr(fr[i]) + 24,
+							 nh->ifc);
+			}
 			return;
 		}
 		if (nh->spd && !(flags & DP_OUT_ESP)) {

@@ -27,6 +27,11 @@
 #define DP_PROTO_ESP 50
 #define DP_PROTO_ICMP6 58
 #define DP_PROTO_FRAG6 44
+/* IPv6 extension headers (RFC 8200 §4) */
+#define DP_PROTO_HOPOPTS 0
+#define DP_PROTO_ROUTING 43
+#define DP_PROTO_NONE6 59
+#define DP_PROTO_DSTOPTS 60
 
 #define DP_ICMP_ECHO_REPLY 0
 #define DP_ICMP_UNREACH 3        /* codes: 0 net, 1 host, 4 frag needed (RFC 1191) */
@@ -36,6 +41,7 @@
 #define DP_ICMP6_UNREACH 1       /* codes: 0 no route, 3 address unreachable */
 #define DP_ICMP6_PKT_TOO_BIG 2
 #define DP_ICMP6_TIME_EXCEEDED 3 /* code 0: hop limit exceeded */
+#define DP_ICMP6_PARAM_PROB 4    /* code 0: erroneous header field; pointer in the 32-bit field */
 #define DP_ICMP6_ECHO 128
 #define DP_ICMP6_ECHO_REPLY 129
 #define DP_ICMP6_NS 135

@@ -6,12 +6,14 @@
 #include <stdio.h>
 
 #include <rte_cycles.h>
+#include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 
 #include "dp_classify.h"
+#include "dp_frag.h"
 #include "dp_icmp.h"
 #include "dp_ip.h"
 #include "esp_engine.h"
@@ -39,7 +41,10 @@ struct dp_worker *dp_worker_new(struct dp_ctl *c, unsigned id, unsigned lcore)
 	w->ew = esp_engine_worker_create(id, errbuf, sizeof(errbuf));
 	if (!w->ew)
 		gw_err("worker %u: crypto contexts: %s", id, errbuf);
-	if (!w->punt || !w->inject || !w->ew) {
+	w->reass = dp_frag_table_new(id, c->tsc_hz);
+	if (!w->reass)
+		gw_err("worker %u: reassembly table: %s", id, rte_strerror(rte_errno));
+	if (!w->punt || !w->inject || !w->ew || !w->reass) {
 		dp_worker_free(w);
 		return NULL;
 	}
@@ -61,6 +66,7 @@ void dp_worker_free(struct dp_worker *w)
 	rte_ring_free(w->punt);
 	rte_ring_free(w->inject);
 	esp_engine_worker_free(w->ew);
+	dp_frag_table_free(w->reass);
 	rte_free(w);
 }
 
@@ -236,6 +242,8 @@ unsigned dp_worker_poll(struct dp_worker *w, const struct dp_fwd *f)
 		if (__builtin_expect(f->txr_mask != 0, 0))
 			drain_handoff(w, f);
 	}
+	if (__builtin_expect(w->reass_held != 0, 0))
+		dp_frag_expire(w);
 	while (w->tx_dirty)
 		dp_worker_tx_flush(w, f, (uint16_t)__builtin_ctz(w->tx_dirty));
 	dp_worker_drop_flush(w);

@@ -28,6 +28,7 @@
 #include "region.h"
 
 struct esp_engine_worker;
+struct dp_frag_table;
 
 #define DP_TXB DP_BURST
 #define DP_DROPB (4 * DP_BURST)
@@ -90,6 +91,8 @@ struct dp_worker {
 	uint64_t icmp_burst;
 	uint32_t idle;
 	volatile int stop;
+	struct dp_frag_table *reass;         /* fragments to us being reassembled (dp_frag.h) */
+	uint32_t reass_held;            /* datagrams in it */
 };
 _Static_assert(RTE_MAX_ETHPORTS <= 32, "tx_dirty is a 32-bit mask");
 

@@ -29,9 +29,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case DP_CLS_IP4:
 		dp_classify_local4(data + DP_ETH_HLEN, m.l3_len, &lm);
 		break;
-	case DP_CLS_IP6:
-		dp_classify_local6(data + DP_ETH_HLEN, m.l3_len, &lm);
+	case DP_CLS_IP6: {
+		struct dp_ip6_ext x;
+		/* The walk stays inside the packet and says where it stopped. */
+		if (dp_ip6_ext_walk(data + DP_ETH_HLEN, m.l3_len, &x) == 0 &&
+		    (x.l4_off > m.l3_len || x.nh_byte >= x.l4_off || (x.frag_hdr && x.frag_hdr + 8u > x.l4_off)))
+			__builtin_trap();
+		if (dp_classify_local6(data + DP_ETH_HLEN, m.l3_len, &lm) == DP_LOC_FRAG &&
+		    (lm.frag_hdr + 8u > m.l3_len || lm.nh_byte >= lm.frag_hdr))
+			__builtin_trap();
 		break;
+	}
 	case DP_CLS_ND:
 		dp_classify_nd(data + DP_ETH_HLEN, m.l3_len, lla, &has);
 		break;

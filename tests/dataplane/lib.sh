@@ -17,6 +17,10 @@ PIDS=()
 CFG_PID= DP_PID=
 DP_EAL=${DP_EAL:-"-l 0 --no-pci"}
 DP_ARGS=${DP_ARGS:-}
+# The ports' PMD: af_packet (default), or pcap (libpcap on the veth: no
+# fanout, so IPv4 fragments are not reassembled by the kernel first).
+DP_PMD=${DP_PMD:-af_packet}
+DP_PMD_ARGS=""; [ "$DP_PMD" = pcap ] && DP_PMD_ARGS=",phy_mac=1"   # the veth's MAC
 
 log() { echo "[$(date +%T.%N | cut -c1-12)] $*"; }
 fail() { echo "FAIL: $*" >&2; dump_logs; exit 1; }
@@ -90,8 +94,8 @@ netns_setup() {
 
 write_startup() {
   cat > "$T/startup.cli" <<EOS
-dpdk vdev net_af_packet0,iface=g0 name eth0
-dpdk vdev net_af_packet1,iface=g1 name eth1
+dpdk vdev net_${DP_PMD}0,iface=g0${DP_PMD_ARGS} name eth0
+dpdk vdev net_${DP_PMD}1,iface=g1${DP_PMD_ARGS} name eth1
 set interface state eth0 up
 set interface state eth1 up
 set interface ip address eth0 192.0.2.1/24

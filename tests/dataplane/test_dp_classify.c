@@ -296,7 +296,10 @@ static void test_local(void)
 	CHECK(local4(&f, &lm) == DP_LOC_DROP && lm.drop == SHM_DROP_ICMP_BAD, "echo checksum");
 	ip[6] = 0x20; /* MF */
 	ip4_fix(ip);
-	CHECK(local4(&f, &lm) == DP_LOC_DROP && lm.drop == SHM_DROP_LOCAL_FRAGMENT, "fragment");
+	CHECK(local4(&f, &lm) == DP_LOC_FRAG, "fragment: reassembly");
+	ip[6] = 0, ip[7] = 3; /* offset 24, last */
+	ip4_fix(ip);
+	CHECK(local4(&f, &lm) == DP_LOC_FRAG, "last fragment: reassembly");
 	udp4(&f, 500, ike, 8, 1);
 	CHECK(local4(&f, &lm) == DP_LOC_IKE, "ike 500");
 	f.b[14 + 20 + 7] ^= 1;
@@ -331,7 +334,83 @@ static void test_local(void)
 	l4_csum6(ip, 17, 16, 6);
 	CHECK(dp_classify_local6(ip, 56, &lm) == DP_LOC_IKE, "ike6");
 	ip = ip6(&f, 2, 0x20, 44, 64, 16);
-	CHECK(dp_classify_local6(ip, 56, &lm) == DP_LOC_DROP && lm.drop == SHM_DROP_LOCAL_FRAGMENT, "frag6");
+	CHECK(dp_classify_local6(ip, 56, &lm) == DP_LOC_FRAG && lm.frag_hdr == 40 && lm.nh_byte == 6, "frag6");
+}
+
+/* An extension header at ip + off: type nh names the next one, len in
+ * 8-byte units beyond the first 8. */
+static void ext6(uint8_t *ip, uint32_t off, uint8_t nh, uint8_t len)
+{
+	memset(ip + off, 0, 8u * (len + 1u));
+	ip[off] = nh;
+	ip[off + 1] = len;
+	if (len == 0) {
+		ip[off + 2] = 1, ip[off + 3] = 4; /* PadN, 4 bytes */
+	}
+}
+
+/* The IPv6 extension header walk (RFC 8200 §4) and local delivery past it. */
+static void test_ip6_ext(void)
+{
+	struct frame f;
+	struct dp_lmeta lm;
+	struct dp_ip6_ext x;
+	uint8_t *ip;
+	uint16_t cs;
+
+	/* Echo request behind hop-by-hop and destination options. */
+	ip = ip6(&f, 2, 0x20, 0, 64, 16 + 16);
+	ext6(ip, 40, 60, 0);
+	ext6(ip, 48, 58, 0);
+	ip[56] = 128;
+	cs = dp_csum_final(dp_csum_add(dp_csum_phdr6(ip + 8, ip + 24, 58, 16), ip + 56, 16));
+	memcpy(ip + 58, &cs, 2);
+	CHECK(dp_ip6_ext_walk(ip, 72, &x) == 0 && x.proto == 58 && x.l4_off == 56 && x.nh_byte == 48 && x.first &&
+	      !x.frag_hdr && !x.rh_type, "hbh + dstopts walk");
+	CHECK(dp_classify_local6(ip, 72, &lm) == DP_LOC_ECHO && lm.l4_off == 56 && lm.proto == 58, "echo6 past ext");
+	/* Hop-by-hop anywhere but first is malformed. */
+	ip[6] = 60, ip[40] = 0;
+	CHECK(dp_ip6_ext_walk(ip, 72, &x) == SHM_DROP_IP6_BAD_EXT, "hbh second");
+	CHECK(dp_classify_local6(ip, 72, &lm) == DP_LOC_DROP && lm.drop == SHM_DROP_IP6_BAD_EXT, "hbh second: drop");
+	/* A header running past the packet. */
+	ip[6] = 0, ip[40] = 60, ip[49] = 4;
+	CHECK(dp_ip6_ext_walk(ip, 72, &x) == SHM_DROP_IP6_BAD_EXT, "truncated chain");
+	CHECK(dp_ip6_ext_walk(ip, 44, &x) == SHM_DROP_IP6_BAD_EXT, "header cut by the length");
+	ip[49] = 0;
+	/* Routing header: segments left 0 is skipped, else parameter problem
+	 * at its type byte. */
+	ext6(ip, 40, 58, 0);
+	ip[6] = 43;
+	ip[42] = 4, ip[43] = 0;
+	memset(ip + 48, 0, 8);
+	ip[48] = 128;
+	CHECK(dp_ip6_ext_walk(ip, 64, &x) == 0 && x.proto == 58 && x.l4_off == 48 && !x.rh_type, "routing, SL 0");
+	ip[43] = 1;
+	CHECK(dp_ip6_ext_walk(ip, 64, &x) == 0 && x.rh_type == 42, "routing, SL 1");
+	CHECK(dp_classify_local6(ip, 64, &lm) == DP_LOC_DROP && lm.drop == SHM_DROP_IP6_ROUTING && lm.nh_byte == 42,
+	      "routing SL 1: drop, pointer");
+	/* More than DP_IP6_EXT_MAX headers. */
+	ip = ip6(&f, 2, 0x20, 60, 64, 8 * (DP_IP6_EXT_MAX + 1) + 8);
+	for (unsigned i = 0; i <= DP_IP6_EXT_MAX; i++)
+		ext6(ip, 40 + 8 * i, i == DP_IP6_EXT_MAX ? 58 : 60, 0);
+	CHECK(dp_ip6_ext_walk(ip, 40 + 8 * (DP_IP6_EXT_MAX + 1) + 8, &x) == SHM_DROP_IP6_BAD_EXT, "too many headers");
+	ip[40 + 8 * (DP_IP6_EXT_MAX - 1)] = 58;
+	CHECK(dp_ip6_ext_walk(ip, 40 + 8 * (DP_IP6_EXT_MAX + 1) + 8, &x) == 0 && x.proto == 58 &&
+	      x.l4_off == 40 + 8 * DP_IP6_EXT_MAX, "as many as allowed");
+	/* Destination options, then a non-first fragment of ESP: walked up
+	 * to the fragment header; its next header is the protocol. */
+	ip = ip6(&f, 2, 0x20, 60, 64, 8 + 8 + 24);
+	ext6(ip, 40, 44, 0);
+	ip[48] = 50, ip[50] = 0x05, ip[51] = 0xa9; /* offset 181 * 8, M */
+	ip[52] = 0xde, ip[53] = 0xad, ip[54] = 0xbe, ip[55] = 0xef;
+	CHECK(dp_ip6_ext_walk(ip, 80, &x) == 0 && x.proto == 50 && !x.first && x.frag_hdr == 48 &&
+	      x.frag_prev == 40 && x.frag_off == 1448 && x.frag_more && x.frag_id == 0xdeadbeefu && x.l4_off == 56,
+	      "fragment of esp");
+	CHECK(dp_classify_local6(ip, 80, &lm) == DP_LOC_FRAG && lm.frag_hdr == 48 && lm.nh_byte == 40, "frag6 past dstopts");
+	/* No next header, unknown header: upper layer, not handled locally. */
+	ip = ip6(&f, 2, 0x20, 59, 64, 8);
+	CHECK(dp_ip6_ext_walk(ip, 48, &x) == 0 && x.proto == 59 && x.l4_off == 40, "no next header");
+	CHECK(dp_classify_local6(ip, 48, &lm) == DP_LOC_DROP && lm.drop == SHM_DROP_LOCAL_UNHANDLED, "no next header: drop");
 }
 
 static void test_csum(void)
@@ -351,6 +430,37 @@ static void test_csum(void)
 	CHECK(dp_csum_fold(0x1fffeull) == 0xffff, "fold");
 }
 
+/* ESP in UDP on a port of an inbound SA's own (udp-dst-port 4501): as 4500
+ * once the port is in the set, an unhandled port without it; 500 stays IKE. */
+static void test_natt_ports(void)
+{
+	static const uint8_t marker[12] = { 0, 0, 0, 0, 1, 2, 3, 4 };
+	static const uint8_t esp[12] = { 0, 0, 0x10, 0, 0, 0, 0, 1 };
+	static const uint8_t keepalive[1] = { 0xff };
+	static struct dp_udp_ports ports;
+	struct frame f;
+	struct dp_lmeta lm;
+
+	dp_udp_ports_add(&ports, 4501);
+	dp_udp_ports_add(&ports, 500);
+	CHECK(dp_udp_ports_has(&ports, 4501) && !dp_udp_ports_has(&ports, 4502) && !dp_udp_ports_has(NULL, 4501),
+	      "port set");
+	udp4(&f, 4501, esp, 12, 0);
+	CHECK(dp_classify_local4_natt(f.b + 14, f.len - 14, NULL, &lm) == DP_LOC_DROP &&
+	      lm.drop == SHM_DROP_LOCAL_UNHANDLED, "esp on 4501 without the port: unhandled");
+	CHECK(dp_classify_local4_natt(f.b + 14, f.len - 14, &ports, &lm) == DP_LOC_ESP_UDP, "esp on 4501");
+	udp4(&f, 4502, esp, 12, 0);
+	CHECK(dp_classify_local4_natt(f.b + 14, f.len - 14, &ports, &lm) == DP_LOC_DROP &&
+	      lm.drop == SHM_DROP_LOCAL_UNHANDLED, "esp on 4502: unhandled");
+	udp4(&f, 4501, keepalive, 1, 1);
+	CHECK(dp_classify_local4_natt(f.b + 14, f.len - 14, &ports, &lm) == DP_LOC_DROP &&
+	      lm.drop == SHM_DROP_NATT_KEEPALIVE, "keepalive on 4501");
+	udp4(&f, 4501, marker, 12, 1);
+	CHECK(dp_classify_local4_natt(f.b + 14, f.len - 14, &ports, &lm) == DP_LOC_IKE, "ike on 4501");
+	udp4(&f, 500, esp, 12, 1);
+	CHECK(dp_classify_local4_natt(f.b + 14, f.len - 14, &ports, &lm) == DP_LOC_IKE, "500 stays ike");
+}
+
 int main(void)
 {
 	test_csum();
@@ -359,6 +469,8 @@ int main(void)
 	test_ip6();
 	test_arp();
 	test_local();
+	test_ip6_ext();
+	test_natt_ports();
 	if (failures) {
 		fprintf(stderr, "%d failures\n", failures);
 		return 1;

@@ -9,8 +9,9 @@
 Cases: every cipher with one integrity algorithm, aes-cbc-128 with every one,
 AES-GCM alone, null encryption with integrity (17 pairs) x {tunnel 4in4,
 6in6, 4in6, 6in4 through a route-based ipsecN interface; transport 4 and 6
-through SPD 1 on wan0} x ESN off/on, and 7 UDP-encapsulated cases (one with a
-peer port other than 4500). They run in 4 groups; between groups the SAs,
+through SPD 1 on wan0} x ESN off/on, and 9 UDP-encapsulated cases (one with a
+peer port other than 4500, two where the gateway receives ESP in UDP on a
+port of the inbound SA's own, its udp-dst-port). They run in 4 groups; between groups the SAs,
 tunnel protections and policies are deleted and re-created through ipsecctl
 (same SA ids and slots, new SPIs, keys and algorithms), the processes keep
 running.
@@ -84,24 +85,27 @@ MODES = {  # name: (inner family, outer family or None = transport)
     "tunnel-4in4": (4, 4), "tunnel-6in6": (6, 6), "tunnel-4in6": (4, 6), "tunnel-6in4": (6, 4),
     "transport-4": (4, None), "transport-6": (6, None),
 }
-UDP_CASES = [  # (pair, mode, esn, the peer's UDP port)
-    (("aes-gcm-128", "none"), "tunnel-4in4", 0, 4500),
-    (("aes-cbc-128", "sha1-96"), "tunnel-6in6", 1, 4500),
-    (("aes-ctr-256", "sha-384-192"), "tunnel-4in6", 0, 4500),
-    (("aes-cbc-256", "sha-512-256"), "tunnel-6in4", 1, 4500),
-    (("3des-cbc", "sha-256-96"), "transport-4", 1, 4500),
-    (("aes-gcm-256", "none"), "transport-6", 0, 4500),
-    (("none", "sha-256-128"), "tunnel-4in4", 0, 4501),
+UDP_CASES = [  # (pair, mode, esn, the peer's UDP port, the gateway's)
+    (("aes-gcm-128", "none"), "tunnel-4in4", 0, 4500, 4500),
+    (("aes-cbc-128", "sha1-96"), "tunnel-6in6", 1, 4500, 4500),
+    (("aes-ctr-256", "sha-384-192"), "tunnel-4in6", 0, 4500, 4500),
+    (("aes-cbc-256", "sha-512-256"), "tunnel-6in4", 1, 4500, 4500),
+    (("3des-cbc", "sha-256-96"), "transport-4", 1, 4500, 4500),
+    (("aes-gcm-256", "none"), "transport-6", 0, 4500, 4500),
+    (("none", "sha-256-128"), "tunnel-4in4", 0, 4501, 4500),
+    # ESP in UDP to a gateway port of the inbound SA's own (udp-dst-port)
+    (("aes-cbc-128", "sha-256-128"), "tunnel-6in4", 0, 4501, 4600),
+    (("aes-gcm-128", "none"), "transport-6", 1, 4502, 4601),
 ]
 TOS = [0x00, 0xB8, 0x20, 0x48]
 N_GROUPS = 4
 
 
 class Case:
-    def __init__(self, n, rng, pair, mode, esn, udp_port, group, slot):
+    def __init__(self, n, rng, pair, mode, esn, udp_port, group, slot, gw_port=4500):
         self.n, self.group, self.slot = n, group, slot
         self.crypto, self.integ = pair
-        self.mode, self.esn, self.udp_port = mode, esn, udp_port
+        self.mode, self.esn, self.udp_port, self.gw_port = mode, esn, udp_port, gw_port
         self.inner_af, self.outer_af = MODES[mode]
         self.tunnel = self.outer_af is not None
         _, klen, slen, self.iv_len, self.cbc = CRYPTO[self.crypto]
@@ -120,7 +124,7 @@ class Case:
         else:
             v6 = self.inner_af == 6
             self.gw, self.peer = (GW6, tpeer6(slot)) if v6 else (GW4, tpeer4(slot))
-        udp = (udp_port, 4500) if udp_port else None
+        udp = (udp_port, gw_port) if udp_port else None
         ck, salt, ik = self.keys["in"]
         self.peer_out = PeerSA(self.crypto, self.integ, ck, salt, ik, self.spi_in,
                                tunnel=(self.peer, self.gw) if self.tunnel else None, esn=esn, udp=udp)
@@ -135,7 +139,7 @@ class Case:
     def label(self):
         return "#%d %s/%s %s esn=%d%s (group %d slot %d)" % (
             self.n, self.crypto, self.integ, self.mode, self.esn,
-            " udp=%d" % self.udp_port if self.udp_port else "", self.group, self.slot)
+            " udp=%d>%d" % (self.udp_port, self.gw_port) if self.udp_port else "", self.group, self.slot)
 
     def sa_words(self, d):
         ck, salt, ik = self.keys[d]
@@ -153,7 +157,7 @@ class Case:
         if self.esn:
             w.append("esn")
         if self.udp_port:
-            sp, dp = (self.udp_port, 4500) if d == "in" else (4500, self.udp_port)
+            sp, dp = (self.udp_port, self.gw_port) if d == "in" else (self.gw_port, self.udp_port)
             w += ["udp-encap", "udp-src-port", str(sp), "udp-dst-port", str(dp)]
         return w
 
@@ -221,11 +225,11 @@ def build_cases(rng):
     for pi, pair in enumerate(PAIRS):
         for mode in MODES:
             for esn in (0, 1):
-                todo.append((pair, mode, esn, None, esn * 2 + pi % 2))
-    for i, (pair, mode, esn, port) in enumerate(UDP_CASES):
-        todo.append((pair, mode, esn, port, i % N_GROUPS))
-    for pair, mode, esn, port, g in todo:
-        cases.append(Case(len(cases), rng, pair, mode, esn, port, g, per_group[g]))
+                todo.append((pair, mode, esn, None, 4500, esn * 2 + pi % 2))
+    for i, (pair, mode, esn, port, gw_port) in enumerate(UDP_CASES):
+        todo.append((pair, mode, esn, port, gw_port, i % N_GROUPS))
+    for pair, mode, esn, port, gw_port, g in todo:
+        cases.append(Case(len(cases), rng, pair, mode, esn, port, g, per_group[g], gw_port))
         per_group[g] += 1
     return cases, max(per_group)
 
@@ -391,7 +395,7 @@ class Run:
             assert p["udp"] is not None, "not UDP-encapsulated"
             sp, dp, ulen, _ = p["udp"]
             hl = 40 if p["v6"] else (ip[0] & 15) * 4
-            assert (sp, dp) == (4500, c.udp_port), "UDP ports %d > %d" % (sp, dp)
+            assert (sp, dp) == (c.gw_port, c.udp_port), "UDP ports %d > %d" % (sp, dp)
             assert ulen == len(ip) - hl, "UDP length %d" % ulen
             assert p["udp_ck_ok"], "UDP checksum %d (IPv4: 0; IPv6: valid)" % p["udp"][3]
         else:

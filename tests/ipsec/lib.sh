@@ -161,6 +161,9 @@ for e in json.load(sys.stdin)["errors"]:
     if e["reason"]==sys.argv[1]: print(e["count"]); break
 else: print(0)' "$2"
 }
+# err_is GW REASON N: the drop counter is N (a command for wait_for, which
+# runs it again and again).
+err_is() { [ "$(err_counter "$1" "$2")" -eq "$3" ]; }
 ifc_counter() { # GW IFC FIELD
   ctl "$1" --json show interface | /usr/bin/python3 -c '
 import json,sys

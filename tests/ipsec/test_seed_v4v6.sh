@@ -87,7 +87,7 @@ m = sys.argv[1]
 sendp(Ether(dst=m)/IPv6(src="2001:db8:f::2", dst="2001:db8:f::1")/ICMPv6EchoRequest(), iface="bw", count=3, verbose=0)
 sendp(Ether(dst=m)/IPv6(src="2001:db8:f::99", dst="2001:db8:f::1")/UDP(sport=7, dport=9), iface="bw", count=2, verbose=0)
 PY
-wait_for 5 test "$(err_counter A "policy mismatch")" -eq 3 || fail "cleartext matching protect: $(err_counter A "policy mismatch") policy mismatch drops, want 3"
-wait_for 5 test "$(err_counter A "no matching policy in the spd")" -eq 2 || fail "no policy: want 2"
+wait_for 5 err_is A "policy mismatch" 3 || fail "cleartext matching protect: $(err_counter A "policy mismatch") policy mismatch drops, want 3"
+wait_for 5 err_is A "no matching policy in the spd" 2 || fail "no policy: want 2"
 [ "$(sa_counter A 30 packets)" -eq "$sa30" ] || fail "cleartext moved SA 30"
 echo PASS

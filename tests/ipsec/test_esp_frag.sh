@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Fragments and ESP: ESP fragmented in transit is reassembled before
+# decryption (IPv4 and IPv6 outer headers), and IPv4 inner packets without
+# DF too big for the tunnel are fragmented before encryption, each fragment
+# its own ESP packet (RFC 4301 §8.1); DF set keeps frag-needed. What each
+# case asserts: esp_frag.py's header.
+#
+#   peer ns (scapy)  p0 --- wan0  gateway  lan0 --- s0  server ns (UDP echo on port 7)
+source "$(dirname "$0")/lib.sh"
+PY=/usr/bin/python3
+
+peer_netns
+cat > "$T/rest.cli" <<'EOF'
+set interface state wan0 up
+set interface ip address wan0 203.0.113.1/24
+set interface ip address wan0 2001:db8:e::1/64
+loopback create
+set interface state loop0 up
+EOF
+# wan0 on net_pcap: net_af_packet's fanout would have the gateway
+# namespace's kernel reassemble IPv4 fragments before the dataplane.
+cli=$(peer_gw_cli wan0 "$T/rest.cli")
+sed -i 's/net_af_packet0,iface=gp/net_pcap0,iface=gp,phy_mac=1/' "$cli"
+gw_start A "$NA" "$cli"
+gw_sync A
+
+ins $PY "$SRC/tests/ipsec/udp_echo.py" "$T/echo.log" >"$T/echo.out" 2>&1 &
+PIDS+=($!)
+wait_for 10 grep -q listening "$T/echo.out" || fail "UDP echo server"
+
+log "fragments and ESP"
+# shellcheck disable=SC2046
+inc env GW_CTL="env $(genv A) $B/ipsecctl --instance $IA" SERVER_NS="$NS" T="$T" \
+  GW_MAC="$(gw_mac)" PEER_MAC="$PEER_MAC" SERVER_MAC="$(ins cat /sys/class/net/s0/address)" \
+  ECHO_LOG="$T/echo.log" $PY "$SRC/tests/ipsec/esp_frag.py" || fail "esp_frag (failures above)"
+echo PASS
