@@ -217,10 +217,13 @@ static inline int dp_classify_ip4_fast_w(const uint8_t *f, uint32_t len, uint64_
 	if (sum * 0xfffefffefffeffffull > 0x0001000100010001ull)
 		return 0;
 	tot = __builtin_bswap32((uint32_t)h0) & 0xffffu;
+	/* A total length that is the frame's (the usual case: one compare,
+	 * and at least 20 since len is), or between 20 and the frame's. */
+	if (__builtin_expect(tot != len - DP_ETH_HLEN, 0) && (tot < DP_IP4_HLEN || tot > len - DP_ETH_HLEN))
+		return 0;
 	/* Unicast destination; source (ip[12], byte 4 of h1) not 0/8, 127/8
 	 * or 224/3. */
-	if (tot < DP_IP4_HLEN || tot > len - DP_ETH_HLEN || (uint8_t)h2 >= 224 ||
-	    (uint8_t)((h1 >> 32) - 1) >= 223 || (uint8_t)(h1 >> 32) == 127)
+	if ((uint8_t)h2 >= 224 || (uint8_t)((h1 >> 32) - 1) >= 223 || (uint8_t)(h1 >> 32) == 127)
 		return 0;
 	*l3_len = tot;
 	*dst = __builtin_bswap32(h2);
