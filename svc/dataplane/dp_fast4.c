@@ -15,7 +15,10 @@ uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, struct rte_
 	uint64_t nhid[DP_BURST];
 	struct rte_mbuf *out[DP_BURST];
 	const struct dp_nh *nht = f->nh;
-	uint16_t n_out = 0, n_rest = 0, run_port = DP_NO_PORT, run_start = 0;
+	unsigned n_out = 0, run_start = 0;
+	uint16_t n_rest = 0, run_port = DP_NO_PORT;
+	/* Rx bytes: the forwarded packets' are their tx bytes plus what was
+	 * trimmed off, summed per run; the others' are added as they leave. */
 	uint64_t bytes = 0, run_bytes = 0;
 
 	/* 1. Every frame's would-be IPv4 destination (0 if too short to
@@ -25,7 +28,6 @@ uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, struct rte_
 		uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
 		uint32_t d = 0;
 
-		bytes += m->pkt_len;
 		hdr[i] = p;
 		if (__builtin_expect(m->data_len >= DP_ETH_HLEN + DP_IP4_HLEN, 1))
 			memcpy(&d, p + DP_ETH_HLEN + 16, 4);
@@ -42,12 +44,13 @@ uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, struct rte_
 
 		if (__builtin_expect(m->nb_segs != 1, 0) ||
 		    __builtin_expect(!dp_classify_ip4_fast_w(eth, m->data_len, own_mac, &l3, &d), 0)) {
-			/* Not the common case: the full classifier decides. */
-			bytes -= m->pkt_len;
+			/* Not the common case: the full classifier decides (and
+			 * the caller counts its bytes). */
 			pkts[n_rest++] = m;
 			continue;
 		}
 		if (__builtin_expect(m->data_len != DP_ETH_HLEN + l3, 0)) {
+			bytes += m->data_len - (DP_ETH_HLEN + l3);
 			m->data_len = (uint16_t)(DP_ETH_HLEN + l3);
 			m->pkt_len = m->data_len;
 		}
@@ -56,6 +59,7 @@ uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, struct rte_
 		 * MTU, no route) goes through dp_ip4_input, already classified. */
 		memcpy(&tw, ip + 8, 4);
 		if (__builtin_expect((uint8_t)tw <= 1 || l3 > nh->fast_mtu, 0)) {
+			bytes += DP_ETH_HLEN + l3;
 			dst4[*n4] = d;
 			len4[*n4] = (uint16_t)l3;
 			v4[(*n4)++] = m;
@@ -75,6 +79,7 @@ uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, struct rte_
 		if (__builtin_expect(nh->port != run_port, 0)) {
 			if (n_out > run_start)
 				dp_tx_bulk(w, f, run_port, &out[run_start], (uint16_t)(n_out - run_start), run_bytes);
+			bytes += run_bytes;
 			run_port = nh->port;
 			run_start = n_out;
 			run_bytes = 0;
@@ -84,6 +89,6 @@ uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, struct rte_
 	}
 	if (n_out > run_start)
 		dp_tx_bulk(w, f, run_port, &out[run_start], (uint16_t)(n_out - run_start), run_bytes);
-	*rx_bytes += bytes;
+	*rx_bytes += bytes + run_bytes;
 	return n_rest;
 }

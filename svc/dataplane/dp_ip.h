@@ -29,7 +29,7 @@ void dp_ip6_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, 
  * value counts them) for dp_classify_frame; IPv4 it classified but does not
  * forward (local, tunnel, SPD, unresolved, TTL, MTU, no route) is appended
  * to v4/dst4/len4 (n4) for dp_ip4_input. Adds the frame bytes of the
- * packets it kept to rx_bytes. Nothing is dropped here.
+ * packets it kept (as received) to rx_bytes. Nothing is dropped here.
  */
 uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf **pkts, uint16_t n,
 			uint64_t own_mac, struct rte_mbuf **v4, uint32_t *dst4, uint16_t *len4, uint16_t *n4,
