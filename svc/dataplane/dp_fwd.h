@@ -57,7 +57,9 @@ struct dp_nh {
 	uint8_t af;
 	uint8_t fast;           /* resolved VIA, no SPD on ifc: the forwarding fast path */
 	uint8_t spd;            /* ifc has an SPD: outbound policy processing */
-	uint8_t pad[9];
+	uint8_t pad0;
+	uint16_t fast_mtu;      /* fast ? mtu : 0, one compare for both on the fast path */
+	uint8_t pad[6];
 };
 _Static_assert(sizeof(struct dp_nh) == 32, "dp_nh is half a cache line");
 

@@ -251,17 +251,19 @@ ip4_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct r
 		struct rte_mbuf *m = pkts[i];
 		const struct dp_nh *nh = &nht[nhid[i]];
 		uint8_t *eth = rte_pktmbuf_mtod(m, uint8_t *), *ip = eth + DP_ETH_HLEN;
+		uint32_t tw;
 
-		/* The common case: a resolved next hop, TTL > 1, within the MTU. */
-		if (__builtin_expect(nh->fast && ip[8] > 1 && l3_len[i] <= nh->mtu, 1)) {
-			uint16_t c;
-			uint32_t cs;
-			/* TTL - 1: the checksum word (TTL, protocol) drops by 0x0100 (RFC 1624). */
-			ip[8]--;
-			memcpy(&c, ip + 10, 2);
-			cs = c + (uint32_t)rte_cpu_to_be_16(0x0100);
-			c = (uint16_t)(cs + (cs >> 16));
-			memcpy(ip + 10, &c, 2);
+		/* The common case: a resolved next hop (fast_mtu is 0 otherwise),
+		 * TTL > 1, within the MTU. */
+		memcpy(&tw, ip + 8, 4);
+		if (__builtin_expect((uint8_t)tw > 1 && l3_len[i] <= nh->fast_mtu, 1)) {
+			/* TTL - 1: the checksum word (TTL, protocol) drops by 0x0100,
+			 * so the checksum rises by 0x0100 (RFC 1624), which is 1 in
+			 * the little-endian word (TTL, protocol, checksum) with the
+			 * end-around carry; TTL > 1 so the TTL byte does not borrow. */
+			uint64_t t = (uint64_t)tw + 0x10000u - 1u;
+			tw = (uint32_t)t + (uint32_t)(t >> 32 << 16);
+			memcpy(ip + 8, &tw, 4);
 			memcpy(eth, nh->eth, 12);
 			/* Runs of packets for one port go to its tx buffer
 			 * together: no per-packet update of the buffer. */

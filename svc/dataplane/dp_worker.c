@@ -159,7 +159,7 @@ static unsigned worker_rx(struct dp_worker *w, const struct dp_fwd *f, const str
 	uint16_t n = rte_eth_rx_burst(q->port, q->queue, pkts, DP_BURST), n4 = 0, n6 = 0;
 	const struct dp_ifc *ifc = &f->ifc[q->ifc];
 	struct shm_ifc_counters *k = &w->k->ifc[q->ifc];
-	uint64_t bytes = 0;
+	uint64_t bytes = 0, own;
 
 	if (!n)
 		return 0;
@@ -171,6 +171,13 @@ static unsigned worker_rx(struct dp_worker *w, const struct dp_fwd *f, const str
 		}
 		return n;
 	}
+	/* Built once per burst: the packet stores below could alias ifc->mac. */
+	own = dp_mac_word(ifc->mac);
+	/* Cleartext on an SPD interface waits for its inbound policy check
+	 * (dp_ip4_input); elsewhere the fast path forwards the common case
+	 * and leaves the rest at the front of pkts. */
+	if (__builtin_expect(ifc->spd < 0, 1))
+		n = dp_fast4_input(w, f, pkts, n, own, v4, dst4, len4, &n4, &bytes);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct dp_meta meta;
@@ -179,7 +186,7 @@ static unsigned worker_rx(struct dp_worker *w, const struct dp_fwd *f, const str
 		bytes += m->pkt_len;
 		/* The common case first: unicast IPv4, 20-byte header, all good. */
 		if (__builtin_expect(m->nb_segs == 1, 1) &&
-		    __builtin_expect(dp_classify_ip4_fast(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, ifc->mac,
+		    __builtin_expect(dp_classify_ip4_fast_w(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, own,
 							  &l3, &dst4[n4]), 1)) {
 			if (__builtin_expect(m->data_len != DP_ETH_HLEN + l3, 0)) {
 				m->data_len = (uint16_t)(DP_ETH_HLEN + l3);
