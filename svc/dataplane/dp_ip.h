@@ -65,4 +65,17 @@ void dp_ip4_neigh_out(struct dp_worker *w, const struct dp_fwd *f, struct rte_mb
 void dp_ip6_neigh_out(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m,
 		      const struct dp_nh *nh, const uint8_t *nh_ip, uint16_t count_ifc);
 
+/* TTL - 1 on a forwarded IPv4 header, given tw, its bytes 8..11 (TTL,
+ * protocol, checksum) as loaded: the checksum word (TTL, protocol) drops by
+ * 0x0100, so the checksum rises by 0x0100 (RFC 1624), which is 1 in that
+ * little-endian word with the end-around carry. TTL > 1: the TTL byte does
+ * not borrow. */
+static inline void dp_ip4_ttl_dec(uint8_t *ip, uint32_t tw)
+{
+	uint64_t t = (uint64_t)tw + 0x10000u - 1u;
+
+	tw = (uint32_t)t + (uint32_t)(t >> 32 << 16);
+	__builtin_memcpy(ip + 8, &tw, 4);
+}
+
 #endif

@@ -257,13 +257,7 @@ ip4_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct r
 		 * TTL > 1, within the MTU. */
 		memcpy(&tw, ip + 8, 4);
 		if (__builtin_expect((uint8_t)tw > 1 && l3_len[i] <= nh->fast_mtu, 1)) {
-			/* TTL - 1: the checksum word (TTL, protocol) drops by 0x0100,
-			 * so the checksum rises by 0x0100 (RFC 1624), which is 1 in
-			 * the little-endian word (TTL, protocol, checksum) with the
-			 * end-around carry; TTL > 1 so the TTL byte does not borrow. */
-			uint64_t t = (uint64_t)tw + 0x10000u - 1u;
-			tw = (uint32_t)t + (uint32_t)(t >> 32 << 16);
-			memcpy(ip + 8, &tw, 4);
+			dp_ip4_ttl_dec(ip, tw);
 			memcpy(eth, nh->eth, 12);
 			/* Runs of packets for one port go to its tx buffer
 			 * together: no per-packet update of the buffer. */
