@@ -120,6 +120,21 @@ static uint32_t ip4_copied_hdr(const uint8_t *ip, uint32_t ihl, uint8_t *out)
 	return n;
 }
 
+/* n fragment buffers for m, or m dropped (too many fragments, or no
+ * buffer): 0 or -1. */
+static int frag_alloc(struct dp_worker *w, struct rte_mbuf *m, uint16_t ifc, uint32_t n, struct rte_mbuf **out)
+{
+	if (n > DP_FRAG_MAX) {
+		dp_drop(w, m, ifc, SHM_DROP_MTU_EXCEEDED);
+		return -1;
+	}
+	if (rte_pktmbuf_alloc_bulk(w->ctl->pool, out, n) != 0) {
+		dp_drop(w, m, ifc, SHM_DROP_FRAG_NO_BUFFER);
+		return -1;
+	}
+	return 0;
+}
+
 uint16_t dp_frag_ip4(struct dp_worker *w, struct rte_mbuf *m, uint32_t mtu, uint16_t ifc, struct rte_mbuf **out)
 {
 	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, DP_ETH_HLEN);
@@ -137,14 +152,8 @@ uint16_t dp_frag_ip4(struct dp_worker *w, struct rte_mbuf *m, uint32_t mtu, uint
 		return 0;
 	}
 	n = 1 + (tot - ihl > chunk0 ? (tot - ihl - chunk0 + chunk - 1) / chunk : 0);
-	if (n > DP_FRAG_MAX) {
-		dp_drop(w, m, ifc, SHM_DROP_MTU_EXCEEDED);
+	if (frag_alloc(w, m, ifc, n, out) != 0)
 		return 0;
-	}
-	if (rte_pktmbuf_alloc_bulk(w->ctl->pool, out, n) != 0) {
-		dp_drop(w, m, ifc, SHM_DROP_FRAG_NO_BUFFER);
-		return 0;
-	}
 	pos = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		const uint8_t *h = i == 0 ? ip : oh;
@@ -189,14 +198,8 @@ uint16_t dp_frag_ip6(struct dp_worker *w, struct rte_mbuf *m, uint32_t mtu, uint
 		return 0;
 	}
 	n = (tot - hl + chunk - 1) / chunk;
-	if (n > DP_FRAG_MAX) {
-		dp_drop(w, m, ifc, SHM_DROP_MTU_EXCEEDED);
+	if (frag_alloc(w, m, ifc, n, out) != 0)
 		return 0;
-	}
-	if (rte_pktmbuf_alloc_bulk(w->ctl->pool, out, n) != 0) {
-		dp_drop(w, m, ifc, SHM_DROP_FRAG_NO_BUFFER);
-		return 0;
-	}
 	id = w->reass->ip6_id++;
 	pos = 0;
 	for (uint32_t i = 0; i < n; i++) {

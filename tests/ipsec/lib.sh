@@ -252,6 +252,24 @@ peer_gw_cli() { # NAME-OF-THE-WAN-INTERFACE FILE-WITH-THE-REST -> complete start
   echo "$out"
 }
 
+# echo_start: the server's UDP echo service (port 7), logging to $T/echo.log.
+echo_start() {
+  ins /usr/bin/python3 "$SRC/tests/ipsec/udp_echo.py" "$T/echo.log" >"$T/echo.out" 2>&1 &
+  PIDS+=($!)
+  wait_for 10 grep -q listening "$T/echo.out" || fail "UDP echo server"
+}
+
+# peer_py SCRIPT [VAR=VALUE...]: a scapy peer script of tests/ipsec in the
+# peer's namespace, told how to reach gateway A, the server and the echo log.
+peer_py() {
+  local script=$1
+  shift
+  # shellcheck disable=SC2046
+  inc env GW_CTL="env $(genv A) $B/ipsecctl --instance $IA" SERVER_NS="$NS" T="$T" \
+    GW_MAC="$(gw_mac)" PEER_MAC="$PEER_MAC" SERVER_MAC="$(ins cat /sys/class/net/s0/address)" \
+    ECHO_LOG="$T/echo.log" "$@" /usr/bin/python3 "$SRC/tests/ipsec/$script"
+}
+
 # MACs as the peer's frames need them.
 gw_mac() { ip netns exec "$NA" cat /sys/class/net/gp/address; }
 

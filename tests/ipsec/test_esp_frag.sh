@@ -7,7 +7,6 @@
 #
 #   peer ns (scapy)  p0 --- wan0  gateway  lan0 --- s0  server ns (UDP echo on port 7)
 source "$(dirname "$0")/lib.sh"
-PY=/usr/bin/python3
 
 peer_netns
 cat > "$T/rest.cli" <<'EOF'
@@ -24,13 +23,8 @@ sed -i 's/net_af_packet0,iface=gp/net_pcap0,iface=gp,phy_mac=1/' "$cli"
 gw_start A "$NA" "$cli"
 gw_sync A
 
-ins $PY "$SRC/tests/ipsec/udp_echo.py" "$T/echo.log" >"$T/echo.out" 2>&1 &
-PIDS+=($!)
-wait_for 10 grep -q listening "$T/echo.out" || fail "UDP echo server"
+echo_start
 
 log "fragments and ESP"
-# shellcheck disable=SC2046
-inc env GW_CTL="env $(genv A) $B/ipsecctl --instance $IA" SERVER_NS="$NS" T="$T" \
-  GW_MAC="$(gw_mac)" PEER_MAC="$PEER_MAC" SERVER_MAC="$(ins cat /sys/class/net/s0/address)" \
-  ECHO_LOG="$T/echo.log" $PY "$SRC/tests/ipsec/esp_frag.py" || fail "esp_frag (failures above)"
+peer_py esp_frag.py || fail "esp_frag (failures above)"
 echo PASS

@@ -8,7 +8,6 @@
 #
 #   peer ns (scapy)  p0 --- wan0  gateway  lan0 --- s0  server ns (UDP echo on port 7)
 source "$(dirname "$0")/lib.sh"
-PY=/usr/bin/python3
 
 peer_netns
 cat > "$T/rest.cli" <<'EOS'
@@ -20,14 +19,8 @@ EOS
 gw_start A "$NA" "$(peer_gw_cli wan0 "$T/rest.cli")"
 gw_sync A
 
-ins $PY "$SRC/tests/ipsec/udp_echo.py" "$T/echo.log" >"$T/echo.out" 2>&1 &
-PIDS+=($!)
-wait_for 10 grep -q listening "$T/echo.out" || fail "UDP echo server"
+echo_start
 
 log "replay tables"
-# shellcheck disable=SC2046
-inc env GW_CTL="env $(genv A) $B/ipsecctl --instance $IA" SERVER_NS="$NS" T="$T" \
-  GW_MAC="$(gw_mac)" PEER_MAC="$PEER_MAC" SERVER_MAC="$(ins cat /sys/class/net/s0/address)" \
-  ECHO_LOG="$T/echo.log" \
-  $PY "$SRC/tests/ipsec/esp_replay.py" || fail "replay (failures above)"
+peer_py esp_replay.py || fail "replay (failures above)"
 echo PASS
