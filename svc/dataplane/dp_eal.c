@@ -55,6 +55,13 @@ int dp_eal_args(const char *prog, const char *eal, const char *instance, char *b
 	}
 	if (!has_opt(argv, argc, "--proc-type"))
 		PUT("--proc-type=primary");
+	/* DPDK's default hint (4 GiB) lies in AddressSanitizer's shadow gap, so
+	 * a sanitized primary let mmap place its memory among the shared
+	 * libraries, where a secondary's own libraries may already sit
+	 * ("Cannot reserve ... at requested address"). A fixed address above
+	 * the shadow (32 TiB) is free in every process. */
+	if (!has_opt(argv, argc, "--base-virtaddr"))
+		PUT("--base-virtaddr=" DP_EAL_BASE_VIRTADDR);
 #undef PUT
 	argv[argc] = NULL;
 	return argc;
