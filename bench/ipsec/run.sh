@@ -35,7 +35,8 @@
 #   per-run results there; bench/ipsec/table.py prints them again), KEEP (set:
 #   keep the work directory), SECGW (an ipsec-secgw built as below: skip the
 #   build), VERIFY (1; 0: skip the verification; first: only at the first
-#   of SIZES).
+#   of SIZES), PERF (a path prefix: perf record the worker core during each
+#   measured interval into PREFIX.ipsecgw|secgw|testpmd.TIME.data).
 # Verification: before the measured runs of each case, both gateways send the
 # capture once (rx_pcap without infinite_rx) into a tx_pcap file: verify.py
 # decrypts the ESP with scapy (sequence numbers 1..N, outer header, inner
@@ -165,6 +166,9 @@ measure() {
   [ "$i" -lt 600 ] || { echo "$3 forwards nothing (counted as 0)" >&2; echo 0 0; return; }
   sleep "$WARM"
   a=$(opackets "$1"); c0=$(cpu_ns "$2" "$3"); t0=$(date +%s.%N)
+  if [ -n "${PERF:-}" ]; then   # a profile of the worker core (costs a little of the rate)
+    perf record -q -C "$CORE" -o "$PERF.${1%%-*}.$(date +%s%N).data" -- sleep "$SECS" >/dev/null 2>&1 &
+  fi
   sleep "$SECS"
   b=$(opackets "$1"); c1=$(cpu_ns "$2" "$3"); t1=$(date +%s.%N)
   /usr/bin/python3 -c "print(int(($b - $a) / ($t1 - $t0)), int(($b - $a) * 1e9 / max(1, $c1 - $c0)))"

@@ -541,28 +541,37 @@ uint16_t dp_esphook_out(struct dp_worker *w, const struct dp_fwd *f, uint16_t in
 	uint32_t sai[DP_BURST];
 	uint16_t tif[DP_BURST], k = 0;
 
-	for (uint16_t i = 0; i < n; i++) {
-		uint16_t ifc = f->nh[nh_id[i]].ifc;
-		const struct dp_ifc *d = &f->ifc[ifc];
+	uint32_t last = UINT32_MAX, sa = DP_ESP_NONE;
+	uint16_t ifc = DP_NO_IFC, max_inner = 0;
+	enum shm_drop why = SHM_DROP_N;      /* SHM_DROP_N: the tunnel may send */
 
-		if (!d->up) {
-			dp_drop(w, m[i], ifc, SHM_DROP_IFC_DOWN);
-			continue;
+	for (uint16_t i = 0; i < n; i++) {
+		/* packets of one burst mostly share a tunnel: its state once */
+		if (nh_id[i] != last) {
+			const struct dp_ifc *d;
+
+			last = nh_id[i];
+			ifc = f->nh[last].ifc;
+			d = &f->ifc[ifc];
+			sa = d->sa_out;
+			why = !d->up ? SHM_DROP_IFC_DOWN
+			      : sa == DP_ESP_NONE || !e->sa[sa].out ? SHM_DROP_NO_SA : SHM_DROP_N;
+			max_inner = why == SHM_DROP_N ? e->sa[sa].max_inner : 0;
 		}
-		if (d->sa_out == DP_ESP_NONE || !e->sa[d->sa_out].out) {
-			dp_drop(w, m[i], ifc, SHM_DROP_NO_SA);
+		if (__builtin_expect(why != SHM_DROP_N, 0)) {
+			dp_drop(w, m[i], ifc, why);
 			continue;
 		}
 		if (__builtin_expect(m[i]->nb_segs != 1, 0)) {
-			sa_drop(w, m[i], ifc, d->sa_out, SHM_DROP_MTU_EXCEEDED);
+			sa_drop(w, m[i], ifc, sa, SHM_DROP_MTU_EXCEEDED);
 			continue;
 		}
-		if (too_big(w, f, in_ifc, m[i], d->sa_out, e->sa[d->sa_out].max_inner))
+		if (too_big(w, f, in_ifc, m[i], sa, max_inner))
 			continue;
 		pkt_from_mbuf(&pk[k], m[i]);
 		pp[k] = &pk[k];
 		tif[k] = ifc;
-		sai[k++] = d->sa_out;
+		sai[k++] = sa;
 	}
 	if (k)
 		encrypt_runs(w, f, in_ifc, pk, pp, sai, tif, k);

@@ -4,18 +4,20 @@
 #include <rte_fib.h>
 
 #include "dp_classify.h"
+#include "dp_esphook.h"
 #include "dp_fib.h"
 
-uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf **pkts, uint16_t n,
-			uint64_t own_mac, struct rte_mbuf **v4, uint32_t *dst4, uint16_t *len4, uint16_t *n4,
+uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **pkts,
+			uint16_t n, uint64_t own_mac, struct rte_mbuf **v4, uint32_t *dst4, uint16_t *len4, uint16_t *n4,
 			uint64_t *rx_bytes)
 {
 	uint8_t *hdr[DP_BURST];
 	uint32_t dst[DP_BURST];
 	uint64_t nhid[DP_BURST];
-	struct rte_mbuf *out[DP_BURST];
+	struct rte_mbuf *out[DP_BURST], *tun[DP_BURST];
+	uint32_t tun_nh[DP_BURST];
 	const struct dp_nh *nht = f->nh;
-	unsigned n_out = 0, run_start = 0;
+	unsigned n_out = 0, run_start = 0, n_tun = 0;
 	uint16_t n_rest = 0, run_port = DP_NO_PORT;
 	/* Rx bytes: the forwarded packets' are their tx bytes plus what was
 	 * trimmed off, summed per run; the others' are added as they leave. */
@@ -55,11 +57,18 @@ uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, struct rte_
 			m->pkt_len = m->data_len;
 		}
 		/* A resolved next hop (fast_mtu is 0 otherwise), TTL > 1, within
-		 * the MTU; anything else (local, tunnel, SPD, unresolved, TTL,
-		 * MTU, no route) goes through dp_ip4_input, already classified. */
+		 * the MTU; a tunnel interface the same way (tun_mtu), to the ESP
+		 * hook; anything else (local, SPD, unresolved, TTL, MTU, no
+		 * route) goes through dp_ip4_input, already classified. */
 		memcpy(&tw, ip + 8, 4);
 		if (__builtin_expect((uint8_t)tw <= 1 || l3 > nh->fast_mtu, 0)) {
 			bytes += DP_ETH_HLEN + l3;
+			if ((uint8_t)tw > 1 && l3 <= nh->tun_mtu) {
+				dp_ip4_ttl_dec(ip, tw);
+				tun_nh[n_tun] = (uint32_t)nhid[i];
+				tun[n_tun++] = m;
+				continue;
+			}
 			dst4[*n4] = d;
 			len4[*n4] = (uint16_t)l3;
 			v4[(*n4)++] = m;
@@ -82,5 +91,7 @@ uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, struct rte_
 	if (n_out > run_start)
 		dp_tx_bulk(w, f, run_port, &out[run_start], (uint16_t)(n_out - run_start), run_bytes);
 	*rx_bytes += bytes + run_bytes;
+	if (n_tun)
+		dp_esphook_out(w, f, in_ifc, tun, tun_nh, (uint16_t)n_tun);
 	return n_rest;
 }

@@ -59,7 +59,8 @@ struct dp_nh {
 	uint8_t spd;            /* ifc has an SPD: outbound policy processing */
 	uint8_t pad0;
 	uint16_t fast_mtu;      /* fast ? mtu : 0, one compare for both on the fast path */
-	uint8_t pad[6];
+	uint16_t tun_mtu;       /* TUNNEL ? mtu : 0: the fast path hands it to the ESP hook */
+	uint8_t pad[4];
 };
 _Static_assert(sizeof(struct dp_nh) == 32, "dp_nh is half a cache line");
 

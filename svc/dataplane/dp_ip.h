@@ -24,15 +24,18 @@ void dp_ip6_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, 
  * The IPv4 forwarding fast path (dp_fast4.c) over one rx burst of an
  * interface without an SPD: one bulk FIB lookup for every frame, then one
  * pass that classifies (dp_classify_ip4_fast_w, own_mac from dp_mac_word)
- * and forwards what takes a resolved next hop with TTL and MTU in order.
- * Frames it does not classify are moved to the front of pkts (the return
- * value counts them) for dp_classify_frame; IPv4 it classified but does not
- * forward (local, tunnel, SPD, unresolved, TTL, MTU, no route) is appended
- * to v4/dst4/len4 (n4) for dp_ip4_input. Adds the frame bytes of the
- * packets it kept (as received) to rx_bytes. Nothing is dropped here.
+ * and forwards what takes a resolved next hop with TTL and MTU in order;
+ * what routes into a tunnel interface with TTL and MTU in order goes to
+ * the ESP outbound hook (dp_esphook_out, in_ifc the receiving interface)
+ * together, after the forwarded packets. Frames it does not classify are
+ * moved to the front of pkts (the return value counts them) for
+ * dp_classify_frame; IPv4 it classified but does not handle (local, SPD,
+ * unresolved, TTL, MTU, no route) is appended to v4/dst4/len4 (n4) for
+ * dp_ip4_input. Adds the frame bytes of the packets it kept (as received)
+ * to rx_bytes. Nothing is dropped here.
  */
-uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf **pkts, uint16_t n,
-			uint64_t own_mac, struct rte_mbuf **v4, uint32_t *dst4, uint16_t *len4, uint16_t *n4,
+uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, struct rte_mbuf **pkts,
+			uint16_t n, uint64_t own_mac, struct rte_mbuf **v4, uint32_t *dst4, uint16_t *len4, uint16_t *n4,
 			uint64_t *rx_bytes);
 void dp_ip4_output_local(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m);
 void dp_ip6_output_local(struct dp_worker *w, const struct dp_fwd *f, struct rte_mbuf *m);

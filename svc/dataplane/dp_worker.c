@@ -177,7 +177,7 @@ static unsigned worker_rx(struct dp_worker *w, const struct dp_fwd *f, const str
 	 * (dp_ip4_input); elsewhere the fast path forwards the common case
 	 * and leaves the rest at the front of pkts. */
 	if (__builtin_expect(ifc->spd < 0, 1))
-		n = dp_fast4_input(w, f, pkts, n, own, v4, dst4, len4, &n4, &bytes);
+		n = dp_fast4_input(w, f, q->ifc, pkts, n, own, v4, dst4, len4, &n4, &bytes);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct dp_meta meta;

@@ -565,6 +565,69 @@ static void test_big_burst(void)
 	runs++;
 }
 
+/* The builder for the common shape (tunnel, IPv4 outer, no UDP, AES-GCM)
+ * against the general one: the same bursts, with bad packets and link
+ * padding among them, must come out byte for byte the same, with the same
+ * drops, order and sequence numbers. */
+static void test_builders_agree(void)
+{
+	enum { N = 48 };
+	static struct tbuf tb[2][N];
+	static const uint8_t gcm[] = { SHM_CRYPTO_AES_GCM_128, SHM_CRYPTO_AES_GCM_192, SHM_CRYPTO_AES_GCM_256 };
+	int compared = 0;
+
+	for (unsigned c = 0; c < sizeof(gcm); c++) {
+		for (int esn = 0; esn < 2; esn++) {
+			struct esp_pkt *pk[2][N];
+			uint16_t good[2];
+
+			for (int g = 0; g < 2; g++) {
+				struct pair_sa s;
+
+				pair_make(&s, gcm[c], SHM_INTEG_NONE, SHM_SA_TUNNEL | (esn ? SHM_SA_ESN : 0),
+					  ESP_ENGINE_AUTO);
+				s.rt_out.seq_out = esn ? 0xfffffff0u : 5;   /* ESN: across 2^32 */
+				for (int i = 0; i < N; i++) {
+					struct tbuf *t = &tb[g][i];
+
+					tb_udp(t, i % 3 == 1, i == 40 ? 1400 : (uint32_t)(i * 3), (uint8_t)i);
+					if (i % 5 == 2)
+						t->p.data[6] = 0;                  /* DF clear */
+					if (i % 7 == 3)
+						t->p.len += 3;                     /* link padding past the IP length */
+					pk[g][i] = &t->p;
+				}
+				tb[g][9].p.headroom = 30;                      /* too little for 36 bytes */
+				tb[g][17].p.tailroom = 4;                      /* too little for the trailer */
+				tb[g][23].p.data[0] = 0x35;                    /* bad version */
+				tb[g][29].p.len = 10;                          /* shorter than a header */
+				tb[g][30].p.data[3] ^= 0x80;                   /* IPv4 length past the buffer */
+				esp_outb_generic_only = g;
+				good[g] = esp_outb_process(W, s.out, &s.rt_out, pk[g], N);
+				esp_outb_generic_only = 0;
+				pair_free(&s);
+			}
+			CHECK(good[0] == good[1] && good[0] == N - 5, "good: %u vs %u", good[0], good[1]);
+			for (int i = 0; i < N; i++) {
+				const struct esp_pkt *a = pk[0][i], *b = pk[1][i];
+
+				CHECK((const uint8_t *)a - (const uint8_t *)tb[0] ==
+				      (const uint8_t *)b - (const uint8_t *)tb[1], "same order at %d", i);
+				CHECK(a->drop == b->drop && a->len == b->len && a->headroom == b->headroom &&
+				      a->tailroom == b->tailroom, "same result at %d (drop %u/%u)", i, a->drop, b->drop);
+			}
+			for (int i = 0; i < N; i++)
+				CHECK(memcmp(tb[0][i].mem, tb[1][i].mem, TB_SIZE) == 0, "same bytes, packet %d", i);
+			CHECK(tb[0][9].p.drop == SHM_DROP_MTU_EXCEEDED && tb[0][17].p.drop == SHM_DROP_MTU_EXCEEDED &&
+			      tb[0][23].p.drop == SHM_DROP_IP4_BAD_HEADER && tb[0][29].p.drop == SHM_DROP_IP4_BAD_HEADER &&
+			      tb[0][30].p.drop == SHM_DROP_IP4_BAD_LENGTH, "the drops");
+			compared++;
+		}
+	}
+	CHECK(compared == 6, "compared");
+	runs++;
+}
+
 static void test_sa_checks(void)
 {
 	struct shm_sa cfg;
@@ -686,6 +749,7 @@ int main(void)
 	test_malformed();
 	test_ip6_ext();
 	test_big_burst();
+	test_builders_agree();
 	test_sa_checks();
 	test_rekey();
 	test_engine_select();

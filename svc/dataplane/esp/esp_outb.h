@@ -37,6 +37,11 @@
 #define ESP_OUTB_HEADROOM (40 + 8 + 8 + 16)     /* outer IPv6, UDP, ESP, IV */
 #define ESP_OUTB_TAILROOM (15 + 2 + ESP_ICV_MAX)
 
+/* Tests set this to send every SA through the general builder, which the
+ * builder for the common shape (tunnel, IPv4 outer, no UDP, AEAD) must
+ * match byte for byte. */
+extern int esp_outb_generic_only;
+
 /* Processes pkts[0..n). Returns the number of good packets, which end up
  * first in pkts, in their original order, encapsulated in place (data, len,
  * headroom, tailroom updated; drop = ESP_PKT_OK). The others follow, in no
