@@ -25,11 +25,12 @@ void dp_ip6_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, 
  * interface without an SPD: one bulk FIB lookup for every frame, then one
  * pass that classifies (dp_classify_ip4_fast_w, own_mac from dp_mac_word)
  * and forwards what takes a resolved next hop with TTL and MTU in order;
- * what routes into a tunnel interface with TTL and MTU in order goes to
- * the ESP outbound hook (dp_esphook_out, in_ifc the receiving interface)
+ * what routes into a tunnel interface or out of an interface with an SPD,
+ * with TTL and MTU in order, goes to the ESP outbound hook (dp_esphook_out)
+ * or the outbound SPD (dp_esp_spd_out), in_ifc the receiving interface,
  * together, after the forwarded packets. Frames it does not classify are
  * moved to the front of pkts (the return value counts them) for
- * dp_classify_frame; IPv4 it classified but does not handle (local, SPD,
+ * dp_classify_frame; IPv4 it classified but does not handle (local,
  * unresolved, TTL, MTU, no route) is appended to v4/dst4/len4 (n4) for
  * dp_ip4_input. Adds the frame bytes of the packets it kept (as received)
  * to rx_bytes. Nothing is dropped here.
