@@ -14,10 +14,10 @@ uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in
 	uint8_t *hdr[DP_BURST];
 	uint32_t dst[DP_BURST];
 	uint64_t nhid[DP_BURST];
-	struct rte_mbuf *out[DP_BURST], *tun[DP_BURST], *spd[DP_BURST];
+	struct rte_mbuf *out[DP_BURST], *tun[DP_BURST], *spd[DP_BURST], *esp[DP_BURST];
 	uint32_t tun_nh[DP_BURST], spd_nh[DP_BURST];
 	const struct dp_nh *nht = f->nh;
-	unsigned n_out = 0, run_start = 0, n_tun = 0, n_spd = 0;
+	unsigned n_out = 0, run_start = 0, n_tun = 0, n_spd = 0, n_esp = 0;
 	uint16_t n_rest = 0, run_port = DP_NO_PORT;
 	/* Rx bytes: the forwarded packets' are their tx bytes plus what was
 	 * trimmed off, summed per run; the others' are added as they leave. */
@@ -59,8 +59,9 @@ uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in
 		/* A resolved next hop (fast_mtu is 0 otherwise), TTL > 1, within
 		 * the MTU; a tunnel interface (tun_mtu) or an interface with an
 		 * SPD (spd_mtu) the same way, to the ESP hook or the outbound
-		 * SPD; anything else (local, unresolved, TTL, MTU, no route)
-		 * goes through dp_ip4_input, already classified. */
+		 * SPD; ESP for us to the inbound hook; anything else (other
+		 * local, unresolved, TTL, MTU, no route) goes through
+		 * dp_ip4_input, already classified. */
 		memcpy(&tw, ip + 8, 4);
 		if (__builtin_expect((uint8_t)tw <= 1 || l3 > nh->fast_mtu, 0)) {
 			bytes += DP_ETH_HLEN + l3;
@@ -74,6 +75,12 @@ uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in
 				dp_ip4_ttl_dec(ip, tw);
 				spd_nh[n_spd] = (uint32_t)nhid[i];
 				spd[n_spd++] = m;
+				continue;
+			}
+			/* ESP to one of our addresses, not a fragment: the
+			 * inbound hook (what dp_classify_local4 would say) */
+			if (nh->type == DP_NH_LOCAL && ip[9] == DP_PROTO_ESP && !(dp_rd16(ip + 6) & 0x3fffu)) {
+				esp[n_esp++] = m;
 				continue;
 			}
 			dst4[*n4] = d;
@@ -102,5 +109,7 @@ uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in
 		dp_esphook_out(w, f, in_ifc, tun, tun_nh, (uint16_t)n_tun);
 	if (n_spd)
 		dp_esp_spd_out(w, f, in_ifc, SHM_AF_INET, spd, spd_nh, (uint16_t)n_spd);
+	if (n_esp)
+		dp_esphook_in(w, f, in_ifc, esp, (uint16_t)n_esp);
 	return n_rest;
 }

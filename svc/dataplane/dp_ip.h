@@ -27,8 +27,9 @@ void dp_ip6_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc, 
  * and forwards what takes a resolved next hop with TTL and MTU in order;
  * what routes into a tunnel interface or out of an interface with an SPD,
  * with TTL and MTU in order, goes to the ESP outbound hook (dp_esphook_out)
- * or the outbound SPD (dp_esp_spd_out), in_ifc the receiving interface,
- * together, after the forwarded packets. Frames it does not classify are
+ * or the outbound SPD (dp_esp_spd_out), and unfragmented ESP to one of our
+ * addresses to the inbound hook (dp_esphook_in), in_ifc the receiving
+ * interface, each group together, after the forwarded packets. Frames it does not classify are
  * moved to the front of pkts (the return value counts them) for
  * dp_classify_frame; IPv4 it classified but does not handle (local,
  * unresolved, TTL, MTU, no route) is appended to v4/dst4/len4 (n4) for
