@@ -213,22 +213,14 @@ static inline uint64_t dp_mac_word(const uint8_t mac[6])
 	return w;
 }
 
-static inline int dp_classify_ip4_fast_w(const uint8_t *f, uint32_t len, uint64_t mac, uint32_t *l3_len,
-					 uint32_t *dst)
+/* The IPv4 header part of it, for a packet without a frame (decrypted:
+ * its first byte already checked to be 0x45, at least 20 of len bytes). */
+static inline int dp_classify_ip4_hdr_fast(const uint8_t *ip, uint32_t len, uint32_t *l3_len, uint32_t *dst)
 {
-	uint64_t a, h0, h1, sum;
-	uint32_t et, h2, tot;
+	uint64_t h0, h1, sum;
+	uint32_t h2, tot;
 	unsigned c;
-	const uint8_t *ip = f + DP_ETH_HLEN;
 
-	if (__builtin_expect(len < DP_ETH_HLEN + DP_IP4_HLEN, 0))
-		return 0;
-	/* Destination MAC (the low 6 bytes of 8), then EtherType 0x0800 and
-	 * version 4 / IHL 5 in one word. */
-	memcpy(&a, f, 8);
-	memcpy(&et, f + 12, 4);
-	if (((a ^ mac) << 16) != 0 || (et & 0xffffffu) != 0x450008u)
-		return 0;
 	/* The header as two 64-bit words and one 32-bit word (scalar loads:
 	 * copying it to a local array first makes the compiler store it as a
 	 * vector and reload words, which stalls). */
@@ -249,9 +241,9 @@ static inline int dp_classify_ip4_fast_w(const uint8_t *f, uint32_t len, uint64_
 	if (sum * 0xfffefffefffeffffull > 0x0001000100010001ull)
 		return 0;
 	tot = __builtin_bswap32((uint32_t)h0) & 0xffffu;
-	/* A total length that is the frame's (the usual case: one compare,
-	 * and at least 20 since len is), or between 20 and the frame's. */
-	if (__builtin_expect(tot != len - DP_ETH_HLEN, 0) && (tot < DP_IP4_HLEN || tot > len - DP_ETH_HLEN))
+	/* A total length that is the packet's (the usual case: one compare,
+	 * and at least 20 since len is), or between 20 and the packet's. */
+	if (__builtin_expect(tot != len, 0) && (tot < DP_IP4_HLEN || tot > len))
 		return 0;
 	/* Unicast destination; source (ip[12], byte 4 of h1) not 0/8, 127/8
 	 * or 224/3. */
@@ -260,6 +252,23 @@ static inline int dp_classify_ip4_fast_w(const uint8_t *f, uint32_t len, uint64_
 	*l3_len = tot;
 	*dst = __builtin_bswap32(h2);
 	return 1;
+}
+
+static inline int dp_classify_ip4_fast_w(const uint8_t *f, uint32_t len, uint64_t mac, uint32_t *l3_len,
+					 uint32_t *dst)
+{
+	uint64_t a;
+	uint32_t et;
+
+	if (__builtin_expect(len < DP_ETH_HLEN + DP_IP4_HLEN, 0))
+		return 0;
+	/* Destination MAC (the low 6 bytes of 8), then EtherType 0x0800 and
+	 * version 4 / IHL 5 in one word. */
+	memcpy(&a, f, 8);
+	memcpy(&et, f + 12, 4);
+	if (((a ^ mac) << 16) != 0 || (et & 0xffffffu) != 0x450008u)
+		return 0;
+	return dp_classify_ip4_hdr_fast(f + DP_ETH_HLEN, len - DP_ETH_HLEN, l3_len, dst);
 }
 
 static inline int dp_classify_ip4_fast(const uint8_t *f, uint32_t len, const uint8_t own_mac[6],

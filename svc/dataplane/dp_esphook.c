@@ -249,11 +249,12 @@ static void deliver(struct dp_worker *w, const struct dp_fwd *f, uint16_t in_ifc
 		if ((ip[0] >> 4) == 4) {
 			uint32_t l3_len, d;
 
-			/* The inline common case (20-byte header, ...); the frame's
-			 * own destination MAC stands for ours: there is no link
-			 * layer to check. Otherwise the full classifier decides. */
-			if (__builtin_expect(!dp_classify_ip4_fast(ip - DP_ETH_HLEN, len + DP_ETH_HLEN, ip - DP_ETH_HLEN,
-								   &l3_len, &d), 0)) {
+			/* The inline common case (20-byte header, ...) on the IP
+			 * header alone: there is no link layer to check (and
+			 * reading the EtherType just written would stall the
+			 * load). Otherwise the full classifier decides. */
+			if (__builtin_expect(len < DP_IP4_HLEN || ip[0] != 0x45 ||
+					     !dp_classify_ip4_hdr_fast(ip, len, &l3_len, &d), 0)) {
 				if (dp_classify_ip4(ip, len, 0, &meta) != DP_CLS_IP4) {
 					sa_drop(w, m, rx, idx, (enum shm_drop)meta.drop);
 					continue;
