@@ -57,24 +57,23 @@ uint16_t dp_fast4_input(struct dp_worker *w, const struct dp_fwd *f, uint16_t in
 			m->pkt_len = m->data_len;
 		}
 		/* A resolved next hop (fast_mtu is 0 otherwise), TTL > 1, within
-		 * the MTU; a tunnel interface (tun_mtu) or an interface with an
-		 * SPD (spd_mtu) the same way, to the ESP hook or the outbound
-		 * SPD; ESP for us to the inbound hook; anything else (other
-		 * local, unresolved, TTL, MTU, no route) goes through
-		 * dp_ip4_input, already classified. */
+		 * the MTU; a tunnel interface or an interface with an SPD
+		 * (ipsec_mtu) the same way, to the ESP hook or the outbound SPD;
+		 * ESP for us to the inbound hook; anything else (other local,
+		 * unresolved, TTL, MTU, no route) goes through dp_ip4_input,
+		 * already classified. */
 		memcpy(&tw, ip + 8, 4);
 		if (__builtin_expect((uint8_t)tw <= 1 || l3 > nh->fast_mtu, 0)) {
 			bytes += DP_ETH_HLEN + l3;
-			if ((uint8_t)tw > 1 && l3 <= nh->tun_mtu) {
+			if ((uint8_t)tw > 1 && l3 <= nh->ipsec_mtu) {
 				dp_ip4_ttl_dec(ip, tw);
-				tun_nh[n_tun] = (uint32_t)nhid[i];
-				tun[n_tun++] = m;
-				continue;
-			}
-			if ((uint8_t)tw > 1 && l3 <= nh->spd_mtu) {
-				dp_ip4_ttl_dec(ip, tw);
-				spd_nh[n_spd] = (uint32_t)nhid[i];
-				spd[n_spd++] = m;
+				if (nh->type == DP_NH_TUNNEL) {
+					tun_nh[n_tun] = (uint32_t)nhid[i];
+					tun[n_tun++] = m;
+				} else {
+					spd_nh[n_spd] = (uint32_t)nhid[i];
+					spd[n_spd++] = m;
+				}
 				continue;
 			}
 			/* ESP to one of our addresses, not a fragment: the

@@ -59,9 +59,9 @@ struct dp_nh {
 	uint8_t spd;            /* ifc has an SPD: outbound policy processing */
 	uint8_t pad0;
 	uint16_t fast_mtu;      /* fast ? mtu : 0, one compare for both on the fast path */
-	uint16_t tun_mtu;       /* TUNNEL ? mtu : 0: the fast path hands it to the ESP hook */
-	uint16_t spd_mtu;       /* spd ? mtu : 0: the fast path hands it to the outbound SPD */
-	uint8_t pad[2];
+	uint16_t ipsec_mtu;     /* TUNNEL or spd ? mtu : 0: the fast path hands it to the ESP
+				 * outbound hook (TUNNEL) or the outbound SPD */
+	uint8_t pad[4];
 };
 _Static_assert(sizeof(struct dp_nh) == 32, "dp_nh is half a cache line");
 

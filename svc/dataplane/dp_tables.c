@@ -177,8 +177,7 @@ static void nh_set(struct dp_ctl *c, struct build *b, uint32_t id, int ifc, uint
 	nh->spd = d->spd >= 0 && (nh->type == DP_NH_VIA || nh->type == DP_NH_ATTACHED || nh->type == DP_NH_BLACKHOLE);
 	nh->fast = nh->type == DP_NH_VIA && nh->resolved && !nh->spd;
 	nh->fast_mtu = nh->fast ? nh->mtu : 0;
-	nh->tun_mtu = nh->type == DP_NH_TUNNEL ? nh->mtu : 0;
-	nh->spd_mtu = nh->spd ? nh->mtu : 0;
+	nh->ipsec_mtu = nh->type == DP_NH_TUNNEL || nh->spd ? nh->mtu : 0;
 }
 
 static void build_routes(struct dp_ctl *c, struct build *b)

@@ -67,12 +67,18 @@ check() { [ "$(d "$1")" -eq "$2" ] || { ctl show interface; ctl show errors | aw
 # The peers' kernels send router solicitations and MLD reports when they
 # like (`multicast or broadcast not handled`): the only drops allowed.
 check_no_drops() { check other 0 "$1"; }
+# big_ping ADDR [ping options]: mark, one 3000-byte echo answered in full, snap.
+big_ping() {
+  local to=$1 out
+  shift
+  mark
+  out=$(inc ping -c 1 -W 3 "$@" -s 3000 "$to") || fail "ping $to: $out"
+  grep -q "3008 bytes from $to" <<<"$out" || fail "ping reply from $to: $out"
+  sleep 0.3; snap
+}
 
 log "forwarded: 3000-byte DF-clear echo onto MTU 1000"
-mark
-out=$(inc ping -c 1 -W 3 -M dont -s 3000 198.51.100.2) || fail "ping: $out"
-grep -q "3008 bytes from 198.51.100.2" <<<"$out" || fail "ping reply: $out"
-sleep 0.3; snap
+big_ping 198.51.100.2 -M dont
 check eth1:tx.packets 5 "request: 976 + 504, 976 + 504, 48 data bytes"
 check eth0:tx.packets 4 "reply: the server's 4 fragments"
 check_no_drops "forwarded echo"
@@ -98,15 +104,9 @@ check eth1:tx.packets 5 "udp: 5 fragments"
 check_no_drops "forwarded udp"
 
 log "gateway's own addresses: reassembled, answered in fragments"
-mark
-out=$(inc ping -c 1 -W 3 -M dont -s 3000 192.0.2.1) || fail "ping 192.0.2.1: $out"
-grep -q "3008 bytes from 192.0.2.1" <<<"$out" || fail "ping to the gateway: $out"
-sleep 0.3; snap
+big_ping 192.0.2.1 -M dont
 check eth0:tx.packets 3 "echo reply to 192.0.2.1: 1480 + 1480 + 48"
-mark
-out=$(inc ping -6 -c 1 -W 3 -s 3000 2001:db8:1::1) || fail "ping6 2001:db8:1::1: $out"
-grep -q "3008 bytes from 2001:db8:1::1" <<<"$out" || fail "ping6 to the gateway: $out"
-sleep 0.3; snap
+big_ping 2001:db8:1::1 -6
 check eth0:tx.packets 3 "echo reply to 2001:db8:1::1: 1448 + 1448 + 120"
 check_no_drops "own addresses"
 

@@ -252,6 +252,15 @@ peer_gw_cli() { # NAME-OF-THE-WAN-INTERFACE FILE-WITH-THE-REST -> complete start
   echo "$out"
 }
 
+# peer_wan_cli: the rest of gateway A's startup for the scapy-peer tests
+# (wan0 up with an IPv4 and an IPv6 address, loop0), written to $T/rest.cli.
+peer_wan_cli() {
+  printf '%s\n' "set interface state wan0 up" "set interface ip address wan0 203.0.113.1/24" \
+    "set interface ip address wan0 2001:db8:e::1/64" "loopback create" "set interface state loop0 up" \
+    > "$T/rest.cli"
+  echo "$T/rest.cli"
+}
+
 # echo_start: the server's UDP echo service (port 7), logging to $T/echo.log.
 echo_start() {
   ins /usr/bin/python3 "$SRC/tests/ipsec/udp_echo.py" "$T/echo.log" >"$T/echo.out" 2>&1 &

@@ -9,14 +9,7 @@
 source "$(dirname "$0")/lib.sh"
 
 peer_netns
-cat > "$T/rest.cli" <<'EOF'
-set interface state wan0 up
-set interface ip address wan0 203.0.113.1/24
-set interface ip address wan0 2001:db8:e::1/64
-loopback create
-set interface state loop0 up
-EOF
-gw_start A "$NA" "$(peer_gw_cli wan0 "$T/rest.cli")"
+gw_start A "$NA" "$(peer_gw_cli wan0 "$(peer_wan_cli)")"
 gw_sync A
 
 echo_start

@@ -9,16 +9,9 @@
 source "$(dirname "$0")/lib.sh"
 
 peer_netns
-cat > "$T/rest.cli" <<'EOF'
-set interface state wan0 up
-set interface ip address wan0 203.0.113.1/24
-set interface ip address wan0 2001:db8:e::1/64
-loopback create
-set interface state loop0 up
-EOF
 # wan0 on net_pcap: net_af_packet's fanout would have the gateway
 # namespace's kernel reassemble IPv4 fragments before the dataplane.
-cli=$(peer_gw_cli wan0 "$T/rest.cli")
+cli=$(peer_gw_cli wan0 "$(peer_wan_cli)")
 sed -i 's/net_af_packet0,iface=gp/net_pcap0,iface=gp,phy_mac=1/' "$cli"
 gw_start A "$NA" "$cli"
 gw_sync A
