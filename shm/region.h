@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #define SHM_MAGIC 0x31574753434e5049ull /* "IPNCSGW1" little-endian */
-#define SHM_ABI_VERSION 1u
+#define SHM_ABI_VERSION 2u
 
 /* Capacities. Part of the layout hash: changing one changes the ABI. */
 #define SHM_MAX_IFC 16384   /* ports, loopbacks and one ipsecN per IKE child: 10,000+ tunnels */
@@ -293,6 +293,7 @@ struct shm_engine_rt {
 	uint8_t pad[3];
 	float ns_per_pkt[3];            /* measured per intel-ipsec-mb path, 0 = unavailable */
 	float ns_ossl;                  /* measured with OpenSSL, 0 = unavailable */
+	float ns_native;                /* measured with the native engine, 0 = unavailable */
 };
 
 /* ---- counters; writer: dataplane (one block per worker) ---------------- */

@@ -40,7 +40,7 @@ static struct {
  * where it lacks AVX-512). */
 #define OSSL_PREFERENCE 2.0f
 
-static const char *const engine_names[ESP_ENGINE_N] = { "ipsec-mb", "openssl" };
+static const char *const engine_names[ESP_ENGINE_N] = { "ipsec-mb", "openssl", "native" };
 static const char *const arch_names[ESP_ARCH_N] = { "sse", "avx2", "avx512" };
 
 const char *esp_engine_name(int engine)

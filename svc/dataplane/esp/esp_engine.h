@@ -45,9 +45,10 @@
 #define ESP_BURST_MAX 64                /* operations per engine call, larger bursts are split */
 #define ESP_MAX_WORKERS SHM_MAX_WORKERS
 #define ESP_ICV_MAX 32                  /* largest ICV: sha-512-256 */
-#define ESP_ENGINE_KEYS_SIZE 1024       /* engine-private key material per context */
+#define ESP_ENGINE_KEYS_SIZE 2048       /* engine-private key material per context */
 
-enum esp_engine_id { ESP_ENGINE_IMB = 0, ESP_ENGINE_OSSL = 1, ESP_ENGINE_N, ESP_ENGINE_AUTO = 0xff };
+enum esp_engine_id { ESP_ENGINE_IMB = 0, ESP_ENGINE_OSSL = 1, ESP_ENGINE_NATIVE = 2, ESP_ENGINE_N,
+		     ESP_ENGINE_AUTO = 0xff };
 
 /* intel-ipsec-mb code paths. */
 enum esp_arch { ESP_ARCH_SSE = 0, ESP_ARCH_AVX2 = 1, ESP_ARCH_AVX512 = 2, ESP_ARCH_N, ESP_ARCH_AUTO = 0xff };
@@ -146,11 +147,12 @@ struct esp_engine_choice {
 	uint8_t pinned;                 /* set by esp_engine_select */
 	float ns_per_pkt[ESP_ARCH_N];   /* measured on each intel-ipsec-mb path, 0 = unavailable */
 	float ns_ossl;                  /* measured with OpenSSL, 0 = unavailable */
+	float ns_native;                /* measured with the native engine, 0 = unavailable */
 };
 /* Rows for every algorithm but "none"; returns the number written. */
 unsigned esp_engine_list(struct esp_engine_choice *out, unsigned max);
 
-const char *esp_engine_name(int engine);   /* "ipsec-mb", "openssl" */
+const char *esp_engine_name(int engine);   /* "ipsec-mb", "openssl", "native" */
 const char *esp_arch_name(int arch);       /* "sse", "avx2", "avx512" */
 /* Engine and code path an SA with these algorithms would get. */
 void esp_engine_resolve(unsigned crypto, unsigned integ, int *engine, int *arch);
