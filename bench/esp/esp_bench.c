@@ -16,7 +16,7 @@
  * during which the thread was preempted (a loaded shared machine) then does
  * not count, as the dataplane benchmarks do not count time the worker
  * thread was off the CPU (bench/ipsec/run.sh uses it). --pin ENGINE[/PATH]
- * (ipsec-mb/sse|avx2|avx512, openssl) pins both algorithms of every pair,
+ * (ipsec-mb/sse|avx2|avx512, openssl, native) pins both algorithms of every pair,
  * as `set crypto handler` does in the dataplane.
  *
  * Tunnel mode IPv4-in-IPv4, no ESN, no UDP encapsulation, anti-replay on,
@@ -370,7 +370,9 @@ int main(int argc, char **argv)
 	}
 	calibrate();
 	if (pin) {
-		int pe = !strncmp(pin, "openssl", 7) ? ESP_ENGINE_OSSL : ESP_ENGINE_IMB, pa = ESP_ARCH_AUTO;
+		int pe = !strncmp(pin, "openssl", 7) ? ESP_ENGINE_OSSL
+			 : !strcmp(pin, "native")     ? ESP_ENGINE_NATIVE : ESP_ENGINE_IMB;
+		int pa = ESP_ARCH_AUTO;
 		const char *sl = strchr(pin, '/');
 
 		for (int a = 0; sl && a < ESP_ARCH_N; a++)
@@ -409,6 +411,8 @@ int main(int argc, char **argv)
 			snprintf(b->name, sizeof(b->name), "%s", name);
 			if (b->so->crypto.engine == ESP_ENGINE_OSSL)
 				snprintf(b->path, sizeof(b->path), "openssl");
+			else if (b->so->crypto.engine == ESP_ENGINE_NATIVE)
+				snprintf(b->path, sizeof(b->path), "native");
 			else
 				snprintf(b->path, sizeof(b->path), "ipsec-mb/%s", esp_arch_name(b->so->crypto.arch));
 			bsas[nbsa++] = b;

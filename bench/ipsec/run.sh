@@ -409,6 +409,7 @@ pin_for() {
   PATHS[$c]=$path
   case $path in
     openssl) PIN=openssl ;;
+    native) PIN=native ;;
     ipsec-mb/*) PIN="ipsec-mb ${path#ipsec-mb/}" ;;
     *) echo "esp_bench gave no engine for $c" >&2; exit 1 ;;
   esac

@@ -95,8 +95,10 @@ static void request(struct esp_engine_worker *w, char *line)
 		if (!strcmp(tok, "op")) {
 			enc = !strcmp(v, "enc") ? 1 : !strcmp(v, "dec") ? 0 : -1;
 		} else if (!strcmp(tok, "engine")) {
-			engine = !strcmp(v, "imb") ? ESP_ENGINE_IMB : !strcmp(v, "ossl") ? ESP_ENGINE_OSSL
-											    : ESP_ENGINE_AUTO;
+			engine = !strcmp(v, "imb")      ? ESP_ENGINE_IMB
+				 : !strcmp(v, "ossl")   ? ESP_ENGINE_OSSL
+				 : !strcmp(v, "native") ? ESP_ENGINE_NATIVE
+							: ESP_ENGINE_AUTO;
 		} else if (!strcmp(tok, "crypto")) {
 			rc = esp_alg_crypto_by_name(v);
 			cfg.crypto_alg = (uint8_t)rc;
@@ -196,7 +198,7 @@ static void list_engines(void)
 	printf("%-12s %-9s %-7s %-6s", "algorithm", "engine", "path", "pinned");
 	for (int a = 0; a < ESP_ARCH_N; a++)
 		printf(" %9s", esp_arch_name(a));
-	printf(" %9s   (ns per IMIX packet, measured at start-up)\n", "openssl");
+	printf(" %9s %9s   (ns per IMIX packet, measured at start-up)\n", "openssl", "native");
 	for (unsigned i = 0; i < n; i++) {
 		printf("%-12s %-9s %-7s %-6s", rows[i].alg, esp_engine_name(rows[i].engine),
 		       rows[i].engine == ESP_ENGINE_IMB ? esp_arch_name(rows[i].arch) : "-",
@@ -209,6 +211,10 @@ static void list_engines(void)
 		}
 		if (rows[i].ns_ossl > 0)
 			printf(" %9.1f", rows[i].ns_ossl);
+		else
+			printf(" %9s", "-");
+		if (rows[i].ns_native > 0)
+			printf(" %9.1f", rows[i].ns_native);
 		else
 			printf(" %9s", "-");
 		putchar('\n');

@@ -1,8 +1,10 @@
 /*
  * libFuzzer target on the inbound ESP path with fixed keys.
  *
- * Input byte 0 picks the SA (low 3 bits) and the engine (bit 3) and what the
- * rest is (bits 4-5):
+ * Input byte 0 picks the SA (low 3 bits), the engine (bit 3: OpenSSL, else
+ * intel-ipsec-mb; bit 6 overrides: the native engine for the AES-GCM SAs where
+ * the CPU has it, intel-ipsec-mb for the others) and what the rest is
+ * (bits 4-5):
  *   0  a whole packet from its IP header;
  *   1  the packet after valid outer headers and the SA's SPI, which the
  *      harness supplies (so the input reaches the replay check and the
@@ -51,8 +53,8 @@ static long sealed_accepted;
 static struct {
 	struct esp_engine_worker *w;
 	struct shm_sa cfg[NSA];
-	struct esp_sa_in *in[2][NSA];
-	struct esp_sa_out *out[2][NSA];         /* keys for sealing */
+	struct esp_sa_in *in[3][NSA];
+	struct esp_sa_out *out[3][NSA];         /* keys for sealing */
 } F;
 
 static void fuzz_init(void)
@@ -64,8 +66,13 @@ static void fuzz_init(void)
 	CHECK(F.w, "%s", err);
 	for (int i = 0; i < NSA; i++) {
 		esp_test_sa(&F.cfg[i], sas[i].crypto, sas[i].integ, sas[i].flags | SHM_SA_ANTI_REPLAY);
-		for (int e = 0; e < 2; e++) {
-			int eng = e ? ESP_ENGINE_OSSL : ESP_ENGINE_IMB;
+		for (int e = 0; e < 3; e++) {
+			int eng = e == 1 ? ESP_ENGINE_OSSL : ESP_ENGINE_IMB;
+
+			if (e == 2 && esp_engine_select(0, sas[i].crypto, ESP_ENGINE_NATIVE, ESP_ARCH_AUTO) == 0) {
+				eng = ESP_ENGINE_NATIVE;        /* (probe only: back to automatic) */
+				esp_engine_select(0, sas[i].crypto, ESP_ENGINE_AUTO, ESP_ARCH_AUTO);
+			}
 
 			F.in[e][i] = esp_sa_in_create(&F.cfg[i], eng, err, sizeof(err));
 			F.out[e][i] = esp_sa_out_create(&F.cfg[i], eng, err, sizeof(err));
@@ -177,7 +184,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || size > 4000)
 		return 0;
 	s = data[0] & 7;
-	e = (data[0] >> 3) & 1;
+	e = data[0] & 0x40 ? 2 : (data[0] >> 3) & 1;
 	mode = (data[0] >> 4) & 3;
 	data++;
 	size--;

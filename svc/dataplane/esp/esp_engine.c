@@ -19,6 +19,7 @@ struct sel {
 	uint8_t arch;                   /* pinned path or ESP_ARCH_AUTO */
 	float cost[ESP_ARCH_N];         /* intel-ipsec-mb, ns per IMIX packet; 0 = unavailable */
 	float cost_ossl;                /* OpenSSL, ns per IMIX packet; 0 = unavailable */
+	float cost_native;              /* the native engine, ns per IMIX packet; 0 = unavailable */
 };
 
 static struct {
@@ -140,6 +141,8 @@ static void measure_all(struct esp_engine_worker *w, uint8_t *buf)
 				s->cost[a] = esp_imb_arch_available(a) ? measure(w, buf, ESP_ENGINE_IMB, a, c, i) : 0;
 			s->cost_ossl = esp_ossl_supports(integ, alg)
 					       ? measure(w, buf, ESP_ENGINE_OSSL, ESP_ARCH_AUTO, c, i) : 0;
+			s->cost_native = !integ && esp_native_supports(0, alg)
+						 ? measure(w, buf, ESP_ENGINE_NATIVE, ESP_ARCH_AUTO, c, i) : 0;
 		}
 	}
 }
@@ -227,7 +230,7 @@ void esp_engine_resolve(unsigned crypto, unsigned integ, int *engine, int *arch)
 	const struct sel *c = &eng.crypto[crypto < SHM_CRYPTO_N ? crypto : 0];
 	const struct sel *i = &eng.integ[integ < SHM_INTEG_N ? integ : 0];
 	float imb_cost = 0, ossl_cost = c->cost_ossl + i->cost_ossl;
-	int best = -1, ossl_ok;
+	int best = -1, ossl_ok, native_ok;
 
 	/* The code path: pinned, else where cipher plus integrity cost least. */
 	if (c->arch != ESP_ARCH_AUTO) {
@@ -256,17 +259,25 @@ void esp_engine_resolve(unsigned crypto, unsigned integ, int *engine, int *arch)
 	}
 	*arch = best < 0 ? ESP_ARCH_SSE : best;
 
-	/* One engine per SA: a pin to OpenSSL on either algorithm wins; without
-	 * pins intel-ipsec-mb unless it is unusable or OpenSSL is more than
-	 * OSSL_PREFERENCE times faster for this pair. */
+	/* One engine per SA: a pin to OpenSSL on either algorithm wins, then
+	 * a pin to the native engine (AEAD: the cipher's), then to
+	 * intel-ipsec-mb. Without pins: the native engine where it measured
+	 * cheaper than intel-ipsec-mb's best path (the AES-GCM it does not take
+	 * runs on that library anyway); else intel-ipsec-mb unless it is
+	 * unusable or OpenSSL is more than OSSL_PREFERENCE times faster. */
 	ossl_ok = esp_ossl_supports(0, crypto) && esp_ossl_supports(1, integ) &&
 		  (!crypto || c->cost_ossl > 0) && (!integ || i->cost_ossl > 0);
+	native_ok = esp_native_supports(0, crypto) && esp_native_supports(1, integ) && c->cost_native > 0;
 	if (c->engine == ESP_ENGINE_OSSL || i->engine == ESP_ENGINE_OSSL)
 		*engine = ESP_ENGINE_OSSL;
+	else if (c->engine == ESP_ENGINE_NATIVE && native_ok)
+		*engine = ESP_ENGINE_NATIVE;
 	else if (c->engine == ESP_ENGINE_IMB || i->engine == ESP_ENGINE_IMB)
 		*engine = ESP_ENGINE_IMB;
 	else if (!imb_usable() || best < 0)
 		*engine = ESP_ENGINE_OSSL;
+	else if (native_ok && c->arch == ESP_ARCH_AUTO && c->cost_native < imb_cost)
+		*engine = ESP_ENGINE_NATIVE;
 	else if (ossl_ok && ossl_cost * OSSL_PREFERENCE < imb_cost)
 		*engine = ESP_ENGINE_OSSL;
 	else
@@ -284,6 +295,10 @@ int esp_engine_select(int integ, unsigned alg, int engine, int arch)
 	if (arch != ESP_ARCH_AUTO && (arch < 0 || arch >= ESP_ARCH_N))
 		return -EINVAL;
 	if (engine == ESP_ENGINE_OSSL && !esp_ossl_supports(integ, alg))
+		return -ENOTSUP;
+	if (engine == ESP_ENGINE_NATIVE && arch != ESP_ARCH_AUTO)
+		return -EINVAL;         /* code paths are intel-ipsec-mb's */
+	if (engine == ESP_ENGINE_NATIVE && (integ || !esp_native_supports(0, alg)))
 		return -ENOTSUP;
 	if ((engine == ESP_ENGINE_IMB && !imb_usable()) ||
 	    (arch != ESP_ARCH_AUTO && !esp_imb_arch_available(arch)))
@@ -317,6 +332,7 @@ unsigned esp_engine_list(struct esp_engine_choice *out, unsigned max)
 			r->pinned = s->engine != ESP_ENGINE_AUTO || s->arch != ESP_ARCH_AUTO;
 			memcpy(r->ns_per_pkt, s->cost, sizeof(r->ns_per_pkt));
 			r->ns_ossl = s->cost_ossl;
+			r->ns_native = s->cost_native;
 		}
 	}
 	return n;
@@ -413,6 +429,8 @@ int esp_engine_ctx_init(struct esp_crypto_ctx *ctx, const struct esp_crypto_key 
 		a = arch;
 	if (e == ESP_ENGINE_OSSL && !(esp_ossl_supports(0, key->crypto) && esp_ossl_supports(1, key->integ)))
 		e = engine == ESP_ENGINE_OSSL ? -1 : ESP_ENGINE_IMB;
+	if (e == ESP_ENGINE_NATIVE && !(esp_native_supports(0, key->crypto) && esp_native_supports(1, key->integ)))
+		e = engine == ESP_ENGINE_NATIVE ? -1 : ESP_ENGINE_IMB;
 	if (e == ESP_ENGINE_IMB && !esp_imb_arch_available(a))
 		e = -1;
 	if (e < 0) {
@@ -433,6 +451,8 @@ int esp_engine_ctx_init(struct esp_crypto_ctx *ctx, const struct esp_crypto_key 
 	memcpy(ctx->salt, key->salt, sizeof(ctx->salt));
 	if (e == ESP_ENGINE_IMB)
 		return esp_imb_ctx_init(ctx, key, err, errlen);
+	if (e == ESP_ENGINE_NATIVE)
+		return esp_native_ctx_init(ctx, key, err, errlen);
 	return esp_ossl_ctx_init(ctx, key, err, errlen);
 }
 
@@ -442,6 +462,8 @@ void esp_engine_ctx_fini(struct esp_crypto_ctx *ctx)
 		return;
 	if (ctx->engine == ESP_ENGINE_OSSL)
 		esp_ossl_ctx_fini(ctx);
+	else if (ctx->engine == ESP_ENGINE_NATIVE)
+		esp_native_ctx_fini(ctx);
 	else
 		esp_imb_ctx_fini(ctx);
 	OPENSSL_cleanse(ctx, sizeof(*ctx));
@@ -464,6 +486,8 @@ static uint16_t run(struct esp_engine_worker *w, const struct esp_crypto_ctx *ct
 
 		if (ctx->engine == ESP_ENGINE_IMB)
 			good += enc ? esp_imb_encrypt(w, ctx, ops, k) : esp_imb_decrypt(w, ctx, ops, k);
+		else if (ctx->engine == ESP_ENGINE_NATIVE)
+			good += enc ? esp_native_encrypt(w, ctx, ops, k) : esp_native_decrypt(w, ctx, ops, k);
 		else
 			good += enc ? esp_ossl_encrypt(w, ctx, ops, k) : esp_ossl_decrypt(w, ctx, ops, k);
 		ops += k;

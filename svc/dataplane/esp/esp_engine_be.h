@@ -31,6 +31,7 @@ int esp_engine_ct_equal(const uint8_t *a, const uint8_t *b, size_t n);
 int esp_imb_init(char *err, size_t errlen);
 void esp_imb_fini(void);
 int esp_imb_arch_available(int arch);
+IMB_MGR *esp_imb_mgr(int arch);         /* the control thread's manager for a path, or NULL */
 int esp_imb_worker_init(struct esp_engine_worker *w, char *err, size_t errlen);
 void esp_imb_worker_fini(struct esp_engine_worker *w);
 int esp_imb_ctx_init(struct esp_crypto_ctx *ctx, const struct esp_crypto_key *key, char *err, size_t errlen);
@@ -39,6 +40,20 @@ uint16_t esp_imb_encrypt(struct esp_engine_worker *w, const struct esp_crypto_ct
 			 struct esp_crypto_op *ops, uint16_t n);
 uint16_t esp_imb_decrypt(struct esp_engine_worker *w, const struct esp_crypto_ctx *ctx,
 			 struct esp_crypto_op *ops, uint16_t n);
+/* AES-GCM through the library's direct functions on manager m (the native
+ * engine's path for longer packets). */
+uint16_t esp_imb_gcm_burst(IMB_MGR *m, const struct esp_crypto_ctx *ctx, const struct gcm_key_data *k,
+			   struct esp_crypto_op *ops, uint16_t n, struct esp_engine_slot *s, int enc);
+
+/* native AES-GCM (esp_native.c) */
+int esp_native_available(void);
+int esp_native_supports(int integ, unsigned alg);
+int esp_native_ctx_init(struct esp_crypto_ctx *ctx, const struct esp_crypto_key *key, char *err, size_t errlen);
+void esp_native_ctx_fini(struct esp_crypto_ctx *ctx);
+uint16_t esp_native_encrypt(struct esp_engine_worker *w, const struct esp_crypto_ctx *ctx,
+			    struct esp_crypto_op *ops, uint16_t n);
+uint16_t esp_native_decrypt(struct esp_engine_worker *w, const struct esp_crypto_ctx *ctx,
+			    struct esp_crypto_op *ops, uint16_t n);
 
 /* OpenSSL (esp_ossl.c) */
 int esp_ossl_init(char *err, size_t errlen);

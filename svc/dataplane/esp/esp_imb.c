@@ -79,6 +79,11 @@ int esp_imb_arch_available(int arch)
 	return arch >= 0 && arch < ESP_ARCH_N && imb.mgr[arch] != NULL;
 }
 
+IMB_MGR *esp_imb_mgr(int arch)
+{
+	return esp_imb_arch_available(arch) ? imb.mgr[arch] : NULL;
+}
+
 int esp_imb_worker_init(struct esp_engine_worker *w, char *err, size_t errlen)
 {
 	int first = -1;
@@ -355,8 +360,8 @@ static inline uint16_t job_done(const IMB_JOB *job, const struct esp_crypto_ctx 
 /* AES-GCM through the library's direct API, one call per operation (same
  * nonce, AAD and in-place layout as the GCM job): on small packets the job
  * manager's submit and flush cost about as much as the cipher. */
-static uint16_t gcm_burst(IMB_MGR *m, const struct esp_crypto_ctx *ctx, const struct gcm_key_data *k,
-			  struct esp_crypto_op *ops, uint16_t n, struct esp_engine_slot *s, int enc)
+uint16_t esp_imb_gcm_burst(IMB_MGR *m, const struct esp_crypto_ctx *ctx, const struct gcm_key_data *k,
+			   struct esp_crypto_op *ops, uint16_t n, struct esp_engine_slot *s, int enc)
 {
 	aes_gcm_enc_dec_t fn;
 	struct gcm_context_data g;
@@ -404,7 +409,7 @@ static inline uint16_t burst(struct esp_engine_worker *w, const struct esp_crypt
 		return 0;
 	}
 	if (ctx->cipher_kind == ESP_CK_AES_GCM)
-		return gcm_burst(m, ctx, &k->gcm, ops, n, &w->slot[0], enc);
+		return esp_imb_gcm_burst(m, ctx, &k->gcm, ops, n, &w->slot[0], enc);
 	for (uint16_t i = 0; i < n; i++) {
 		job = IMB_GET_NEXT_JOB(m);
 		job_fill(job, ctx, k, des3, &ops[i], &w->slot[i], enc);
