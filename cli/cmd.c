@@ -116,9 +116,10 @@ const struct cli_cmd cmd_table[] = {
 	  cmd_ikev2_initiate, 0 },
 
 	/* crypto engines */
-	{ "set crypto handler <alg:engalg> ipsec-mb|openssl|auto [sse|avx2|avx512]",
+	{ "set crypto handler <alg:engalg> ipsec-mb|openssl|native|auto [sse|avx2|avx512]",
 	  "Use a crypto engine (and an ipsec-mb code path) for an ESP algorithm, or\n"
-	  "    all; 'auto' returns to the fastest one the dataplane measured.",
+	  "    all; 'auto' returns to the fastest one the dataplane measured. 'native'\n"
+	  "    (ipsecgw's own AES-GCM) has aes-gcm-128/192/256 only.",
 	  cmd_crypto_handler, 0 },
 
 	/* counters */

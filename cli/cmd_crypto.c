@@ -10,10 +10,14 @@
 int cmd_crypto_handler(const struct cli_match *m, struct cli_line *out, char *err, size_t errlen)
 {
 	static const char *const archs[] = { "sse", "avx2", "avx512" };
-	const char *engine = cmd_has(m, "ipsec-mb") ? "ipsec-mb" : cmd_has(m, "openssl") ? "openssl" : "auto";
+	static const char *const engines[] = { "ipsec-mb", "openssl", "native" };
+	const char *engine = "auto";
 	Ipsecgw__V1__CryptoHandlerSet *b;
 	int alg, e, arch = 0;
 
+	for (int i = 0; i < 3; i++)
+		if (cmd_has(m, engines[i]))
+			engine = engines[i];
 	for (int i = 0; i < 3; i++)
 		if (cmd_has(m, archs[i]))
 			arch = i + 1;

@@ -79,7 +79,7 @@ const struct name_map names_handler_alg[] = {
 };
 
 const struct name_map names_engine[] = {
-	{ "auto", 0 }, { "ipsec-mb", 1 }, { "openssl", 2 },
+	{ "auto", 0 }, { "ipsec-mb", 1 }, { "openssl", 2 }, { "native", 3 },
 	{ NULL, 0 },
 };
 

@@ -22,7 +22,7 @@ static const char *show_crypto_name(const struct name_map *t, int v)
 	return n ? n : "?";
 }
 
-/* "ipsec-mb avx512", "openssl", "auto": what the operator asked for. */
+/* "ipsec-mb avx512", "openssl", "native", "auto": what the operator asked for. */
 static const char *show_crypto_requested(const Ipsecgw__V1__CryptoEngineDetails *x, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s%s%s", show_crypto_name(names_engine, (int)x->requested_engine),
@@ -65,7 +65,7 @@ void show_crypto_engines(FILE *f, const struct show_data *d)
 	struct cli_show all = { .view = CLI_VIEW_CRYPTO_ENGINES };
 	size_t n, published = 0, pins = 0;
 	void **rows = show_items(&all, d, W(CRYPTO_ENGINES), &n);
-	char sel[96], req[40], a[16], b[16], c[16], o[16];
+	char sel[96], req[40], a[16], b[16], c[16], o[16], nat[16];
 
 	for (size_t i = 0; i < n; i++)
 		published += ((const Ipsecgw__V1__CryptoEngineDetails *)rows[i])->published;
@@ -83,27 +83,28 @@ void show_crypto_engines(FILE *f, const struct show_data *d)
 		free(rows);
 		return;
 	}
-	fprintf(f, "%-12s %-9s %-6s %7s %7s %7s %7s  %s\n", "algorithm", "engine", "path", "sse", "avx2",
-		"avx512", "openssl", "selection");
+	fprintf(f, "%-12s %-9s %-6s %7s %7s %7s %7s %7s  %s\n", "algorithm", "engine", "path", "sse", "avx2",
+		"avx512", "openssl", "native", "selection");
 	for (size_t i = 0; i < n; i++) {
 		const Ipsecgw__V1__CryptoEngineDetails *x = rows[i];
 		bool imb = x->has_engine && x->engine == ENG(IPSEC_MB);
 
 		if (!x->published) {
-			fprintf(f, "%-12s %-9s %-6s %7s %7s %7s %7s  %s\n", show_crypto_alg(x), "?", "?", "?", "?", "?",
-				"?", show_crypto_selection(x, sel, sizeof(sel)));
+			fprintf(f, "%-12s %-9s %-6s %7s %7s %7s %7s %7s  %s\n", show_crypto_alg(x), "?", "?", "?", "?",
+				"?", "?", "?", show_crypto_selection(x, sel, sizeof(sel)));
 			continue;
 		}
-		fprintf(f, "%-12s %-9s %-6s %7s %7s %7s %7s  %s\n", show_crypto_alg(x),
+		fprintf(f, "%-12s %-9s %-6s %7s %7s %7s %7s %7s  %s\n", show_crypto_alg(x),
 			x->has_engine ? show_crypto_name(names_engine, (int)x->engine) : "?",
 			imb && x->has_arch ? show_crypto_name(names_arch, (int)x->arch) : "-",
 			show_crypto_ns(x->has_ns_sse, x->ns_sse, a, sizeof(a)),
 			show_crypto_ns(x->has_ns_avx2, x->ns_avx2, b, sizeof(b)),
 			show_crypto_ns(x->has_ns_avx512, x->ns_avx512, c, sizeof(c)),
 			show_crypto_ns(x->has_ns_openssl, x->ns_openssl, o, sizeof(o)),
+			show_crypto_ns(x->has_ns_native, x->ns_native, nat, sizeof(nat)),
 			show_crypto_selection(x, sel, sizeof(sel)));
 	}
 	fprintf(f, "(ns per IMIX packet, each algorithm alone, as the dataplane measured them at its start;\n"
-		   " - = not available on this CPU)\n");
+		   " - = not available on this CPU or for this algorithm)\n");
 	free(rows);
 }

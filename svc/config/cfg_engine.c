@@ -15,9 +15,9 @@
 #define ARCH(x) IPSECGW__V1__CRYPTO_ARCH__ARCH_##x
 
 /* shm_global stores the API values as they are: 0 automatic, else 1 + the
- * engine library's id (ESP_ENGINE_IMB 0, ESP_ENGINE_OSSL 1; ESP_ARCH_SSE 0,
- * AVX2 1, AVX512 2). */
-_Static_assert(ENG(IPSEC_MB) == 1 && ENG(OPENSSL) == 2, "CryptoEngine = 1 + ESP_ENGINE_*");
+ * engine library's id (ESP_ENGINE_IMB 0, ESP_ENGINE_OSSL 1, ESP_ENGINE_NATIVE 2;
+ * ESP_ARCH_SSE 0, AVX2 1, AVX512 2). */
+_Static_assert(ENG(IPSEC_MB) == 1 && ENG(OPENSSL) == 2 && ENG(NATIVE) == 3, "CryptoEngine = 1 + ESP_ENGINE_*");
 _Static_assert(ARCH(SSE) == 1 && ARCH(AVX2) == 2 && ARCH(AVX512) == 3, "CryptoArch = 1 + ESP_ARCH_*");
 _Static_assert(sizeof(((struct shm_global *)0)->crypto_engine) >= SHM_CRYPTO_N &&
 	       sizeof(((struct shm_global *)0)->crypto_arch) >= SHM_CRYPTO_N &&
@@ -26,7 +26,7 @@ _Static_assert(sizeof(((struct shm_global *)0)->crypto_engine) >= SHM_CRYPTO_N &
 	       "one selection per algorithm");
 _Static_assert(SHM_ENGINE_ROWS == SHM_CRYPTO_N + SHM_INTEG_N, "engine rows");
 
-static const char *const engine_names[] = { "auto", "ipsec-mb", "openssl" };
+static const char *const engine_names[] = { "auto", "ipsec-mb", "openssl", "native" };
 static const char *const arch_names[] = { "auto", "sse", "avx2", "avx512" };
 
 static const char *engine_alg_name(int integ, unsigned alg)
@@ -49,7 +49,9 @@ static int engine_row(const struct cfg *c, int integ, unsigned alg, struct shm_e
 /* Whether the dataplane can honour the selection for this algorithm, as far
  * as its published measurements tell: 0, or -1 after failing rep. Nothing
  * published yet (dataplane never started): accepted, the dataplane checks
- * again and logs what it cannot apply. */
+ * again and logs what it cannot apply. The native engine has AES-GCM only,
+ * and only on CPUs with VAES and VPCLMULQDQ: the dataplane publishes
+ * ns_native 0 for every other algorithm, and everywhere on other CPUs. */
 static int engine_available(const struct cfg *c, cfg_reply *rep, int integ, unsigned alg,
 			    int engine, int arch)
 {
@@ -61,6 +63,10 @@ static int engine_available(const struct cfg *c, cfg_reply *rep, int integ, unsi
 	if (engine == ENG(OPENSSL) && row.ns_ossl <= 0)
 		return cfg_reply_fail(rep, E(FAILED_PRECONDITION), "engine",
 				      "the dataplane has no openssl implementation of %s", name);
+	if (engine == ENG(NATIVE) && row.ns_native <= 0)
+		return cfg_reply_fail(rep, E(FAILED_PRECONDITION), "engine",
+				      "the dataplane has no native implementation of %s "
+				      "(native: AES-GCM on CPUs with VAES and VPCLMULQDQ)", name);
 	if (engine == ENG(IPSEC_MB) && arch != ARCH(AUTO) && row.ns_per_pkt[arch - 1] <= 0)
 		return cfg_reply_fail(rep, E(FAILED_PRECONDITION), "arch",
 				      "the %s code path of ipsec-mb is not available for %s on this CPU "
@@ -104,9 +110,9 @@ void cfg_engine_set(struct cfg *c, const Ipsecgw__V1__CryptoHandlerSet *m, cfg_r
 				       "unknown integrity algorithm %d", (int)m->integ_alg);
 		return;
 	}
-	if (engine < ENG(AUTO) || engine > ENG(OPENSSL)) {
+	if (engine < ENG(AUTO) || engine > ENG(NATIVE)) {
 		cfg_reply_fail(rep, E(INVALID_ARGUMENT), "engine",
-			       "unknown engine %d (auto, ipsec-mb or openssl)", engine);
+			       "unknown engine %d (auto, ipsec-mb, openssl or native)", engine);
 		return;
 	}
 	if (arch < ARCH(AUTO) || arch > ARCH(AVX512)) {
@@ -120,7 +126,10 @@ void cfg_engine_set(struct cfg *c, const Ipsecgw__V1__CryptoHandlerSet *m, cfg_r
 			       engine_names[engine]);
 		return;
 	}
-	/* what the dataplane reported it can do */
+	/* what the dataplane reported it can do. With all, every algorithm must
+	 * have the engine or nothing is set (all openssl where one lacks
+	 * OpenSSL); so all native, AES-GCM only, is refused once the dataplane
+	 * has published its rows */
 	for (int integ = 0; integ < 2; integ++) {
 		unsigned n = integ ? SHM_INTEG_N : SHM_CRYPTO_N;
 
@@ -180,7 +189,7 @@ static Ipsecgw__V1__CryptoEngineDetails *engine_details(const struct cfg *c, con
 		x->has_crypto_alg = 1;
 		x->crypto_alg = (Ipsecgw__V1__CryptoAlg)alg;
 	}
-	x->requested_engine = want_e <= ENG(OPENSSL) ? (Ipsecgw__V1__CryptoEngine)want_e : ENG(AUTO);
+	x->requested_engine = want_e <= ENG(NATIVE) ? (Ipsecgw__V1__CryptoEngine)want_e : ENG(AUTO);
 	if (want_a > ARCH(AUTO) && want_a <= ARCH(AVX512)) {
 		x->has_requested_arch = 1;
 		x->requested_arch = (Ipsecgw__V1__CryptoArch)want_a;
@@ -188,7 +197,7 @@ static Ipsecgw__V1__CryptoEngineDetails *engine_details(const struct cfg *c, con
 	if (!engine_row(c, integ, alg, &row))
 		return x;
 	x->published = 1;
-	if (row.engine < 2) {
+	if (row.engine + 1 <= ENG(NATIVE)) { /* a known engine: its API value is 1 + ESP_ENGINE_* */
 		x->has_engine = 1;
 		x->engine = (Ipsecgw__V1__CryptoEngine)(row.engine + 1);
 		if (row.engine == 0 && row.arch < 3) {
@@ -205,6 +214,7 @@ static Ipsecgw__V1__CryptoEngineDetails *engine_details(const struct cfg *c, con
 	x->has_ns_avx2 = (*ns[1] = engine_ns(row.ns_per_pkt[1])) != 0;
 	x->has_ns_avx512 = (*ns[2] = engine_ns(row.ns_per_pkt[2])) != 0;
 	x->has_ns_openssl = (x->ns_openssl = engine_ns(row.ns_ossl)) != 0;
+	x->has_ns_native = (x->ns_native = engine_ns(row.ns_native)) != 0;
 	return x;
 }
 

@@ -32,7 +32,10 @@ static unsigned dp_engines_row(int integ, unsigned alg)
 void dp_engines_publish(struct shm_region *r)
 {
 	struct esp_engine_choice ch[SHM_ENGINE_ROWS];
-	unsigned n = esp_engine_list(ch, SHM_ENGINE_ROWS);
+	unsigned n;
+
+	memset(ch, 0, sizeof(ch)); /* a cost the library does not fill: 0, unavailable */
+	n = esp_engine_list(ch, SHM_ENGINE_ROWS);
 
 	for (unsigned i = 0; i < n; i++) {
 		int alg = ch[i].integ ? esp_alg_integ_by_name(ch[i].alg) : esp_alg_crypto_by_name(ch[i].alg);
@@ -49,6 +52,7 @@ void dp_engines_publish(struct shm_region *r)
 		row.pinned = ch[i].pinned;
 		memcpy(row.ns_per_pkt, ch[i].ns_per_pkt, sizeof(row.ns_per_pkt));
 		row.ns_ossl = ch[i].ns_ossl;
+		row.ns_native = ch[i].ns_native;
 		shm_rec_write(shm_rec(r, SHM_T_ENGINE_RT, dp_engines_row(ch[i].integ, (unsigned)alg)), &row,
 			      sizeof(row));
 	}
@@ -60,6 +64,8 @@ static void dp_engines_why(int rc, int engine, int arch, char *buf, size_t len)
 {
 	if (rc == -ENOTSUP && engine == ESP_ENGINE_OSSL)
 		snprintf(buf, len, "OpenSSL does not implement them here");
+	else if (rc == -ENOTSUP && engine == ESP_ENGINE_NATIVE)
+		snprintf(buf, len, "the native engine has AES-GCM only, on CPUs with VAES and VPCLMULQDQ");
 	else if (rc == -ENOTSUP && arch != ESP_ARCH_AUTO)
 		snprintf(buf, len, "this CPU has no %s code path for intel-ipsec-mb", esp_arch_name(arch));
 	else if (rc == -ENOTSUP)

@@ -23,7 +23,8 @@ void dp_engines_publish(struct shm_region *r);
 /* Read the selection in shm_global (shm_rec_read) and call esp_engine_select
  * for every algorithm whose selection differs from the one this function
  * last saw; then republish (and publish on the first call in any case). A selection the library refuses (a code path
- * this CPU lacks, an algorithm OpenSSL does not have, a value out of range)
+ * this CPU lacks, an algorithm OpenSSL or the native engine does not have, a
+ * value out of range)
  * is logged once, in one line naming the algorithms, and leaves that
  * algorithm as it was; it is not retried until the region asks for
  * something else.

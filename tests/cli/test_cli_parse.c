@@ -484,6 +484,12 @@ static void crypto_engines(void)
 	expect_req("set crypto handler all ipsec-mb avx512",
 		   "{'crypto_handler': {'all': true, 'engine': 'ENGINE_IPSEC_MB', 'arch': 'ARCH_AVX512'}}");
 	expect_req("set crypto handler all auto", "{'crypto_handler': {'all': true, 'engine': 'ENGINE_AUTO'}}");
+	expect_req("set crypto handler aes-gcm-256 native",
+		   "{'crypto_handler': {'crypto_alg': 'AES_GCM_256', 'engine': 'ENGINE_NATIVE'}}");
+	/* the parser does not know which algorithms an engine has: the service does */
+	expect_req("set crypto handler sha-512-256 native",
+		   "{'crypto_handler': {'integ_alg': 'SHA_512_256', 'engine': 'ENGINE_NATIVE'}}");
+	expect_req("set crypto handler all native", "{'crypto_handler': {'all': true, 'engine': 'ENGINE_NATIVE'}}");
 	expect_show("show crypto engines", CLI_VIEW_CRYPTO_ENGINES, 0, 0, "");
 	expect_show("show crypto engine", CLI_VIEW_CRYPTO_ENGINES, 0, 0, "");
 
@@ -491,13 +497,18 @@ static void crypto_engines(void)
 		     "set crypto handler: expected 'alg' value, got 'aes-xts-128' (not an ESP algorithm or 'all')");
 	expect_error("set crypto handler none openssl", "got 'none' (not an ESP algorithm or 'all')");
 	expect_error("set crypto handler aes-gcm-128 qat",
-		     "set crypto handler: expected one of 'ipsec-mb', 'openssl', 'auto', got 'qat'");
-	expect_error("set crypto handler aes-gcm-128", "expected one of 'ipsec-mb', 'openssl', 'auto', got end of line");
+		     "set crypto handler: expected one of 'ipsec-mb', 'openssl', 'native', 'auto', got 'qat'");
+	expect_error("set crypto handler aes-gcm-128",
+		     "expected one of 'ipsec-mb', 'openssl', 'native', 'auto', got end of line");
 	expect_error("set crypto handler aes-gcm-128 ipsec-mb avx3", "got 'avx3'");
 	expect_error("set crypto handler aes-gcm-128 ipsec-mb avx2 sse", "expected end of line, got 'sse'");
 	expect_error("set crypto handler aes-gcm-128 openssl avx2",
 		     "set crypto handler: code path 'avx2' is for engine ipsec-mb, not openssl");
 	expect_error("set crypto handler all auto sse", "code path 'sse' is for engine ipsec-mb, not auto");
+	expect_error("set crypto handler aes-gcm-128 native avx512",
+		     "set crypto handler: code path 'avx512' is for engine ipsec-mb, not native");
+	expect_error("set crypto handler aes-gcm-128 native openssl",
+		     "expected one of 'sse', 'avx2', 'avx512', end of line, got 'openssl'");
 	expect_error("set crypto handler", "expected 'alg' value, got end of line");
 	expect_error("show crypto engines now", "expected end of line, got 'now'");
 }

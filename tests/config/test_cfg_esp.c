@@ -101,6 +101,16 @@ static void test_handler(struct cfg *c)
 	for (unsigned k = 1; k < SHM_INTEG_N; k++)
 		CHECK(global()->integ_engine[k] == 1 && global()->integ_arch[k] == 1, "integ %u", k);
 	CHECK(global()->crypto_engine[0] == 0 && global()->integ_engine[0] == 0, "none written");
+	/* all native, nothing published: stored for every algorithm (the
+	 * dataplane refuses and logs where it has no native implementation) */
+	change(c, r_handler(-1, -1, 1, ENG(NATIVE), -1));
+	check_selection(1, SHM_CRYPTO_N - 1, 3, 0);
+	for (unsigned k = 1; k < SHM_INTEG_N; k++)
+		CHECK(global()->integ_engine[k] == 3 && global()->integ_arch[k] == 0, "integ %u native", k);
+	r = dump(c, DW(CRYPTO_ENGINES), 0, 0);
+	CHECK(engine(r, 0, SHM_CRYPTO_AES_GCM_256)->requested_engine == ENG(NATIVE) &&
+	      engine(r, 1, SHM_INTEG_SHA1_96)->requested_engine == ENG(NATIVE), "native read back");
+	cfg_reply_free(r);
 	change(c, r_handler(-1, -1, 1, ENG(AUTO), -1));
 	check_selection(0, sizeof(global()->crypto_engine) - 1, 0, 0);
 	for (unsigned k = 0; k < sizeof(global()->integ_engine); k++)
@@ -141,6 +151,39 @@ static void test_handler(struct cfg *c)
 	T_FAIL(c, r_handler(CA(AES_CBC_128), -1, 0, ENG(IPSEC_MB), ARCH(AVX512)), EC(FAILED_PRECONDITION), "arch",
 	       "avx512");
 	CHECK(global()->crypto_arch[SHM_CRYPTO_AES_CBC_128] == ARCH(AVX2), "refusal kept the selection");
+
+	/* The native engine: aes-gcm-128's row has no native cost (a CPU
+	 * without VAES): refused. Measured: accepted; once the dataplane has
+	 * applied it, the row reads native, without a code path. */
+	T_FAIL(c, r_handler(CA(AES_GCM_128), -1, 0, ENG(NATIVE), -1), EC(FAILED_PRECONDITION), "engine",
+	       "the dataplane has no native implementation of aes-gcm-128");
+	CHECK(global()->crypto_engine[SHM_CRYPTO_AES_GCM_128] == ENG(OPENSSL), "refusal kept the selection");
+	{
+		struct shm_engine_rt gcm = { .h.in_use = 1, .alg = SHM_CRYPTO_AES_GCM_128, .engine = 1, .arch = 2,
+					     .pinned = 1, .ns_per_pkt = { 90, 45, 31 }, .ns_ossl = 120,
+					     .ns_native = 38.6f };
+
+		shm_rec_write(shm_rec(&R, SHM_T_ENGINE_RT, SHM_CRYPTO_AES_GCM_128), &gcm, sizeof(gcm));
+		change(c, r_handler(CA(AES_GCM_128), -1, 0, ENG(NATIVE), -1));
+		CHECK(global()->crypto_engine[SHM_CRYPTO_AES_GCM_128] == 3 &&
+		      global()->crypto_arch[SHM_CRYPTO_AES_GCM_128] == 0, "aes-gcm-128 native");
+		r = dump(c, DW(CRYPTO_ENGINES), 0, 0);
+		x = engine(r, 0, SHM_CRYPTO_AES_GCM_128);
+		CHECK(x->requested_engine == ENG(NATIVE) && !x->has_requested_arch && x->engine == ENG(OPENSSL) &&
+		      x->has_ns_native && x->ns_native == 39, "aes-gcm-128 requested native: engine %d ns_native %u",
+		      x->engine, x->ns_native);
+		CHECK(!engine(r, 0, SHM_CRYPTO_AES_CBC_128)->has_ns_native, "aes-cbc-128 has a native cost");
+		cfg_reply_free(r);
+		gcm.engine = 2; /* ESP_ENGINE_NATIVE: the dataplane applied it */
+		shm_rec_write(shm_rec(&R, SHM_T_ENGINE_RT, SHM_CRYPTO_AES_GCM_128), &gcm, sizeof(gcm));
+		r = dump(c, DW(CRYPTO_ENGINES), 0, 0);
+		x = engine(r, 0, SHM_CRYPTO_AES_GCM_128);
+		CHECK(x->published && x->has_engine && x->engine == ENG(NATIVE) && !x->has_arch && x->pinned &&
+		      x->has_ns_openssl && x->ns_openssl == 120 && x->ns_native == 39, "aes-gcm-128 on native");
+		cfg_reply_free(r);
+	}
+	T_FAIL(c, r_handler(CA(AES_GCM_128), -1, 0, ENG(NATIVE), ARCH(AVX512)), EC(INVALID_ARGUMENT), "arch",
+	       "a code path (avx512) goes with engine ipsec-mb, not native");
 }
 
 /* SA error counters: workers summed, baseline subtracted, every reason. */

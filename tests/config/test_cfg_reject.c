@@ -493,7 +493,8 @@ static void cases_other(struct cfg *c)
 #define ARCH(x) IPSECGW__V1__CRYPTO_ARCH__ARCH_##x
 
 /* What a dataplane without AVX-512 publishes; des-cbc without OpenSSL and
- * 3des-cbc without intel-ipsec-mb, for the availability checks. */
+ * 3des-cbc without intel-ipsec-mb, for the availability checks; the native
+ * engine for AES-GCM only (as on a CPU with VAES and VPCLMULQDQ). */
 static void engine_rows(void)
 {
 	for (int integ = 0; integ < 2; integ++)
@@ -504,6 +505,9 @@ static void engine_rows(void)
 				x.ns_ossl = 0;
 			if (!integ && a == SHM_CRYPTO_3DES_CBC)
 				x.ns_per_pkt[0] = x.ns_per_pkt[1] = 0, x.engine = 1;
+			if (!integ && (a == SHM_CRYPTO_AES_GCM_128 || a == SHM_CRYPTO_AES_GCM_192 ||
+				       a == SHM_CRYPTO_AES_GCM_256))
+				x.ns_native = 60;
 			shm_rec_write(shm_rec(&R, SHM_T_ENGINE_RT, (integ ? SHM_CRYPTO_N : 0) + a), &x, sizeof(x));
 		}
 }
@@ -522,11 +526,14 @@ static void cases_engine(struct cfg *c)
 	REJECT(r_handler(-1, IA(INTEG_NONE), 0, ENG(AUTO), -1), INVALID_ARGUMENT, "integ_alg", "'none' uses no");
 	REJECT(r_handler(-1, 7, 0, ENG(AUTO), -1), INVALID_ARGUMENT, "integ_alg", "unknown integrity algorithm 7");
 	/* engine and code path */
-	REJECT(r_handler(CA(AES_GCM_128), -1, 0, 3, -1), INVALID_ARGUMENT, "engine", "unknown engine 3");
+	REJECT(r_handler(CA(AES_GCM_128), -1, 0, 4, -1), INVALID_ARGUMENT, "engine",
+	       "unknown engine 4 (auto, ipsec-mb, openssl or native)");
 	REJECT(r_handler(CA(AES_GCM_128), -1, 0, ENG(IPSEC_MB), 4), INVALID_ARGUMENT, "arch", "unknown code path 4");
 	REJECT(r_handler(CA(AES_GCM_128), -1, 0, ENG(OPENSSL), ARCH(AVX2)), INVALID_ARGUMENT, "arch",
 	       "a code path (avx2) goes with engine ipsec-mb, not openssl");
 	REJECT(r_handler(-1, -1, 1, ENG(AUTO), ARCH(SSE)), INVALID_ARGUMENT, "arch", "not auto");
+	REJECT(r_handler(CA(AES_GCM_256), -1, 0, ENG(NATIVE), ARCH(AVX512)), INVALID_ARGUMENT, "arch",
+	       "a code path (avx512) goes with engine ipsec-mb, not native");
 	/* nothing published yet: accepted (the dataplane logs what it cannot
 	 * do); published: refused up front */
 	engine_rows();
@@ -541,9 +548,24 @@ static void cases_engine(struct cfg *c)
 	REJECT(r_handler(-1, -1, 1, ENG(OPENSSL), -1), FAILED_PRECONDITION, "engine", "des-cbc");
 	REJECT(r_handler(CA(DES3_CBC), -1, 0, ENG(IPSEC_MB), -1), FAILED_PRECONDITION, "engine",
 	       "ipsec-mb has no usable code path for 3des-cbc");
+	/* native: where the dataplane published no native cost, refused; all
+	 * native as all openssl: the whole request, for the first algorithm
+	 * without it */
+	REJECT(r_handler(CA(AES_CBC_128), -1, 0, ENG(NATIVE), -1), FAILED_PRECONDITION, "engine",
+	       "the dataplane has no native implementation of aes-cbc-128 "
+	       "(native: AES-GCM on CPUs with VAES and VPCLMULQDQ)");
+	REJECT(r_handler(-1, IA(SHA_256_128), 0, ENG(NATIVE), -1), FAILED_PRECONDITION, "engine",
+	       "no native implementation of sha-256-128");
+	REJECT(r_handler(-1, -1, 1, ENG(NATIVE), -1), FAILED_PRECONDITION, "engine",
+	       "no native implementation of aes-cbc-128");
 	/* the dump: one reply, so no cursor */
 	REJECT(r_dump(IPSECGW__V1__DUMP__WHAT__CRYPTO_ENGINES, 0, 0, 0, 1, 5), INVALID_ARGUMENT, "cursor",
 	       "5 is not a cursor of this dump");
+	/* where the dataplane measured the native engine: accepted */
+	T_OK(c, r_handler(CA(AES_GCM_128), -1, 0, ENG(NATIVE), -1));
+	T_OK(c, r_handler(CA(AES_GCM_256), -1, 0, ENG(NATIVE), -1));
+	CHECK(((const struct shm_global *)shm_rec(&R, SHM_T_GLOBAL, 0))->crypto_engine[SHM_CRYPTO_AES_GCM_256] ==
+		      ENG(NATIVE), "aes-gcm-256 native not stored");
 }
 
 /* Full tables: RESOURCE_EXHAUSTED, and still nothing written. */

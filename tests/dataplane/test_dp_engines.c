@@ -108,9 +108,11 @@ static int apply(int *logged)
 static void check_rows_match_library(void)
 {
 	struct esp_engine_choice ch[SHM_ENGINE_ROWS];
-	unsigned n = esp_engine_list(ch, SHM_ENGINE_ROWS);
+	unsigned n;
 	struct shm_engine_rt none;
 
+	memset(ch, 0, sizeof(ch)); /* as dp_engines_publish: a cost the library leaves is 0 */
+	n = esp_engine_list(ch, SHM_ENGINE_ROWS);
 	CHECK(n == SHM_CRYPTO_N - 1 + SHM_INTEG_N - 1, "%u rows listed", n);
 	for (unsigned i = 0; i < n; i++) {
 		int alg = ch[i].integ ? esp_alg_integ_by_name(ch[i].alg) : esp_alg_crypto_by_name(ch[i].alg);
@@ -120,8 +122,8 @@ static void check_rows_match_library(void)
 		CHECK(x.engine == ch[i].engine && x.arch == ch[i].arch && x.pinned == ch[i].pinned,
 		      "%s: engine %u/%u arch %u/%u pinned %u/%u", ch[i].alg, x.engine, ch[i].engine, x.arch,
 		      ch[i].arch, x.pinned, ch[i].pinned);
-		CHECK(memcmp(x.ns_per_pkt, ch[i].ns_per_pkt, sizeof(x.ns_per_pkt)) == 0 && x.ns_ossl == ch[i].ns_ossl,
-		      "%s: measurements differ", ch[i].alg);
+		CHECK(memcmp(x.ns_per_pkt, ch[i].ns_per_pkt, sizeof(x.ns_per_pkt)) == 0 && x.ns_ossl == ch[i].ns_ossl &&
+		      x.ns_native == ch[i].ns_native, "%s: measurements differ", ch[i].alg);
 	}
 	CHECK(!shm_rec_read(shm_rec(&R, SHM_T_ENGINE_RT, 0), &none, sizeof(none)), "crypto none published");
 	CHECK(!shm_rec_read(shm_rec(&R, SHM_T_ENGINE_RT, SHM_CRYPTO_N), &none, sizeof(none)),
