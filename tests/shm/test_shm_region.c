@@ -64,7 +64,7 @@ int main(void)
 
 	/* Every mismatch is refused with a message saying which. */
 	w.hdr->abi_version = SHM_ABI_VERSION + 1;
-	expect_refused("abi", "ABI version 2, this binary speaks 1");
+	expect_refused("abi", "ABI version 3, this binary speaks 2");
 	w.hdr->abi_version = SHM_ABI_VERSION;
 
 	w.hdr->layout_hash ^= 0x5a5a;

@@ -170,7 +170,7 @@ int main(void)
 	CHECK(fams >= 25, "only %d families", fams);
 	check_no_secrets(text);
 
-	expect(text, "ipsecgw_region_info{instance=\"mt\",abi_version=\"1\"}", 1);
+	expect(text, "ipsecgw_region_info{instance=\"mt\",abi_version=\"2\"}", 1);
 	expect(text, "ipsecgw_config_generation", FX_GENERATION);
 	expect(text, "ipsecgw_interfaces", 2);
 	expect(text, "ipsecgw_sas", 2);

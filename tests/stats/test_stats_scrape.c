@@ -156,7 +156,7 @@ int main(void)
 		harness_http_free(&r);
 	}
 	scrape_ok(port, &r);
-	expect(r.body, "ipsecgw_region_info{instance=\"" INSTANCE "\",abi_version=\"1\"}", 1);
+	expect(r.body, "ipsecgw_region_info{instance=\"" INSTANCE "\",abi_version=\"2\"}", 1);
 	expect(r.body, "ipsecgw_config_generation", FX_GENERATION);
 	expect(r.body, "ipsecgw_interface_rx_packets_total{interface=\"lan0\"}", FX_LAN0_RX_PACKETS);
 	expect(r.body, "ipsecgw_interface_rx_bytes_total{interface=\"lan0\"}", FX_LAN0_RX_BYTES);
