@@ -29,7 +29,7 @@ static int port_find(const char *devargs, uint16_t *pid)
 		return 0;
 	/* A PCI address written without its domain. */
 	if (strchr(name, ':') && strchr(name, '.') && strlen(name) < sizeof(name) - 5) {
-		char full[RTE_ETH_NAME_MAX_LEN];
+		char full[RTE_ETH_NAME_MAX_LEN + 8];   /* room for the domain gcc cannot prove */
 		snprintf(full, sizeof(full), "0000:%s", name);
 		if (rte_eth_dev_get_port_by_name(full, pid) == 0)
 			return 0;
