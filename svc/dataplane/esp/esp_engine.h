@@ -45,7 +45,7 @@
 #define ESP_BURST_MAX 64                /* operations per engine call, larger bursts are split */
 #define ESP_MAX_WORKERS SHM_MAX_WORKERS
 #define ESP_ICV_MAX 32                  /* largest ICV: sha-512-256 */
-#define ESP_ENGINE_KEYS_SIZE 2048       /* engine-private key material per context */
+#define ESP_ENGINE_KEYS_SIZE 1600       /* engine-private key material per context */
 
 enum esp_engine_id { ESP_ENGINE_IMB = 0, ESP_ENGINE_OSSL = 1, ESP_ENGINE_NATIVE = 2, ESP_ENGINE_N,
 		     ESP_ENGINE_AUTO = 0xff };
