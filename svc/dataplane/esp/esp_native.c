@@ -143,7 +143,6 @@ NT static void native_hash_powers(struct native_keys *k, int nr)
 		p = gf_mul(p, h);       /* H^e x^-1 * H x^-1 * x (the product's offset) = H^(e+1) x^-1 */
 	}
 	memset(k->hp[NATIVE_POWERS], 0, 4 * 16);
-	x = h = p = _mm_setzero_si128();
 }
 
 int esp_native_ctx_init(struct esp_crypto_ctx *ctx, const struct esp_crypto_key *key, char *err,
