@@ -40,7 +40,8 @@ static inline void kat_done(struct kat_env *k, const char *what)
 {
 	esp_engine_worker_free(k->w);
 	esp_engine_fini();
-	printf("%s: %d vector runs passed on %d engines/paths\n", what, k->ran, k->neng);
+	printf("%s: %d vector runs passed on %d engines/paths%s\n", what, k->ran, k->neng,
+	       k->has_native ? " (GCM also on the native engine)" : "");
 }
 
 static inline struct esp_crypto_ctx *kat_ctx(const struct esp_test_engine *e,
