@@ -34,7 +34,7 @@ void dp_engines_publish(struct shm_region *r)
 	struct esp_engine_choice ch[SHM_ENGINE_ROWS];
 	unsigned n;
 
-	memset(ch, 0, sizeof(ch)); /* a cost the library does not fill: 0, unavailable */
+	memset(ch, 0, sizeof(ch)); /* rows are copied whole into the region: nothing uninitialised */
 	n = esp_engine_list(ch, SHM_ENGINE_ROWS);
 
 	for (unsigned i = 0; i < n; i++) {
