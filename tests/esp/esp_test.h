@@ -79,6 +79,20 @@ static inline int esp_test_engines(struct esp_test_engine *out)
 	return n + 1;
 }
 
+/* Whether the native engine offers this cipher on this CPU: a measured
+ * native cost in the engine listing (no pin is touched). */
+static inline int esp_test_native(unsigned crypto)
+{
+	struct esp_engine_choice rows[SHM_CRYPTO_N + SHM_INTEG_N];
+	unsigned n = esp_engine_list(rows, SHM_CRYPTO_N + SHM_INTEG_N);
+	const struct esp_alg_crypto *ca = esp_alg_crypto(crypto);
+
+	for (unsigned i = 0; ca && i < n; i++)
+		if (!rows[i].integ && strcmp(rows[i].alg, ca->name) == 0)
+			return rows[i].ns_native > 0;
+	return 0;
+}
+
 /* A control record as the config service would write it. */
 static inline void esp_test_sa(struct shm_sa *sa, unsigned crypto, unsigned integ, uint32_t flags)
 {

@@ -67,12 +67,8 @@ static void fuzz_init(void)
 	for (int i = 0; i < NSA; i++) {
 		esp_test_sa(&F.cfg[i], sas[i].crypto, sas[i].integ, sas[i].flags | SHM_SA_ANTI_REPLAY);
 		for (int e = 0; e < 3; e++) {
-			int eng = e == 1 ? ESP_ENGINE_OSSL : ESP_ENGINE_IMB;
-
-			if (e == 2 && esp_engine_select(0, sas[i].crypto, ESP_ENGINE_NATIVE, ESP_ARCH_AUTO) == 0) {
-				eng = ESP_ENGINE_NATIVE;        /* (probe only: back to automatic) */
-				esp_engine_select(0, sas[i].crypto, ESP_ENGINE_AUTO, ESP_ARCH_AUTO);
-			}
+			int eng = e == 1 ? ESP_ENGINE_OSSL
+				  : e == 2 && esp_test_native(sas[i].crypto) ? ESP_ENGINE_NATIVE : ESP_ENGINE_IMB;
 
 			F.in[e][i] = esp_sa_in_create(&F.cfg[i], eng, err, sizeof(err));
 			F.out[e][i] = esp_sa_out_create(&F.cfg[i], eng, err, sizeof(err));

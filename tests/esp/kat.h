@@ -31,9 +31,7 @@ static inline void kat_setup(struct kat_env *k)
 	k->neng = esp_test_engines(k->eng);
 	k->ran = 0;
 	k->native = (struct esp_test_engine){ .engine = ESP_ENGINE_NATIVE, .arch = ESP_ARCH_AUTO, .name = "native" };
-	k->has_native = esp_engine_select(0, SHM_CRYPTO_AES_GCM_128, ESP_ENGINE_NATIVE, ESP_ARCH_AUTO) == 0;
-	if (k->has_native)      /* (only probing: back to the measured choice) */
-		esp_engine_select(0, SHM_CRYPTO_AES_GCM_128, ESP_ENGINE_AUTO, ESP_ARCH_AUTO);
+	k->has_native = esp_test_native(SHM_CRYPTO_AES_GCM_128);
 }
 
 static inline void kat_done(struct kat_env *k, const char *what)

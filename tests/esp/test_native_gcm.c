@@ -62,18 +62,10 @@ int main(void)
 	char err[256];
 
 	esp_test_init();
-	{
-		struct esp_engine_choice rows[SHM_CRYPTO_N + SHM_INTEG_N];
-		unsigned nrows = esp_engine_list(rows, SHM_CRYPTO_N + SHM_INTEG_N);
-		int native = 0;
-
-		for (unsigned i = 0; i < nrows; i++)
-			native |= strcmp(rows[i].alg, "aes-gcm-128") == 0 && rows[i].ns_native > 0;
-		if (!native) {
-			printf("native engine unavailable on this CPU: skipped\n");
-			esp_engine_fini();
-			return 77;
-		}
+	if (!esp_test_native(SHM_CRYPTO_AES_GCM_128)) {
+		printf("native engine unavailable on this CPU: skipped\n");
+		esp_engine_fini();
+		return 77;
 	}
 	w = esp_engine_worker_create(0, err, sizeof(err));
 	CHECK(w, "%s", err);

@@ -429,8 +429,9 @@ int esp_engine_ctx_init(struct esp_crypto_ctx *ctx, const struct esp_crypto_key 
 		a = arch;
 	if (e == ESP_ENGINE_OSSL && !(esp_ossl_supports(0, key->crypto) && esp_ossl_supports(1, key->integ)))
 		e = engine == ESP_ENGINE_OSSL ? -1 : ESP_ENGINE_IMB;
+	/* (resolving picks native only where it is supported: a request) */
 	if (e == ESP_ENGINE_NATIVE && !(esp_native_supports(0, key->crypto) && esp_native_supports(1, key->integ)))
-		e = engine == ESP_ENGINE_NATIVE ? -1 : ESP_ENGINE_IMB;
+		e = -1;
 	if (e == ESP_ENGINE_IMB && !esp_imb_arch_available(a))
 		e = -1;
 	if (e < 0) {
